@@ -1,0 +1,107 @@
+"""The whole build, top to bottom: config → discover/load → link → render → write.
+
+Everything is validated and rendered in memory before anything is written; the writer then
+swaps the new output in atomically. `check` runs the same stages and stops before writing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import opendata
+from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
+from .divisions import load_divisions
+from .link import Site, link
+from .load import load_config, load_records
+from .pages import render_pages
+from .render import render_markdown, static_files
+from .views import Views
+from .writer import OutputError, WriteStats, write_output
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    site: Site | None = None
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    pages: int = 0
+    stats: WriteStats | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def analyse(
+    src: Path, base_url: str | None = None, include_drafts: bool = False, as_of: date | None = None
+) -> BuildResult:
+    """Load, validate and link the site; no rendering, nothing written."""
+    result = BuildResult()
+    config, problems = load_config(src)
+    result.diagnostics += problems
+    if config is None:
+        return result
+    if base_url:
+        config = config.with_base_url(base_url)
+    divisions = load_divisions()
+    records, problems = load_records(src, config, divisions)
+    result.diagnostics += problems
+    site, problems = link(src, config, divisions, records, include_drafts, as_of)
+    result.diagnostics += problems
+    result.site = site
+    return result
+
+
+def render(result: BuildResult) -> BuildResult:
+    """Render every page and data file in memory, and check routes do not collide."""
+    site = result.site
+    assert site is not None
+    html, problems = render_markdown(site)
+    result.diagnostics += problems
+    views = Views(site, html)
+    pages, problems = render_pages(site, views)
+    result.diagnostics += problems
+    result.pages = sum(1 for route in pages if route.endswith(".html"))
+    generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site)}
+    for route, path in static_files(site.src, site.config.theme).items():
+        if route in generated:
+            result.diagnostics.append(
+                error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录")
+            )
+        else:
+            generated[route] = path
+    result.files = generated
+    return result
+
+
+def check(src: Path, include_drafts: bool = True) -> BuildResult:
+    """Validate everything, rendering included (templates can fail too); write nothing."""
+    result = analyse(src, include_drafts=include_drafts)
+    if result.site is not None and not has_errors(result.diagnostics):
+        render(result)
+    result.diagnostics = sort_diagnostics(result.diagnostics)
+    return result
+
+
+def build(
+    src: Path,
+    out: Path,
+    base_url: str | None = None,
+    include_drafts: bool = False,
+) -> BuildResult:
+    started = time.perf_counter()
+    result = analyse(src, base_url, include_drafts)
+    if result.site is not None and not has_errors(result.diagnostics):
+        render(result)
+    if not has_errors(result.diagnostics):
+        try:
+            result.stats = write_output(out, result.files)
+        except OutputError as exc:
+            result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
+    result.diagnostics = sort_diagnostics(result.diagnostics)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,241 @@
+"""Command line: the only module that knows click. Exit codes: 0 ok, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__, opendata, scaffold
+from .build import analyse, build, check
+from .coverage import percent
+from .diagnostics import Diagnostic, format_json, has_errors
+from .divisions import load_divisions
+from .load import load_config
+from .sources import KINDS, SLUG_RE
+
+SRC_OPTION = click.option(
+    "-s", "--src", "src", default=".", show_default=True, help="站点源目录（含 sitegen.yaml）", type=click.Path(path_type=Path)
+)
+
+
+def _existing_src(src: Path) -> Path:
+    if not src.is_dir():
+        raise click.UsageError(f"源目录不存在：{src}")
+    return src.resolve()
+
+
+def _checked_out(src: Path, out: Path) -> Path:
+    """Refuse outputs that would destroy sources or the home directory (PRODUCT.md §5)."""
+    out = out.resolve()
+    forbidden = {Path("/"), Path.home().resolve(), src}
+    if out in forbidden or src.is_relative_to(out):
+        raise click.UsageError(f"输出目录不能是 {out}：它是根目录、主目录、源目录或包含源目录")
+    for name in ("content", "static", "templates", "themes"):
+        if out.is_relative_to(src / name):
+            raise click.UsageError(f"输出目录不能放在源目录的 {name}/ 之内：{out}")
+    return out
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(format_json(diagnostics))
+        return
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format_text(), err=True)
+
+
+def _summary(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    return f"{errors} 个错误，{len(diagnostics) - errors} 个警告"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """sitegen：青年志愿者协会台账、项目库与典型事迹的静态网站生成器。"""
+
+
+@main.command("build")
+@SRC_OPTION
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="输出目录（默认 SRC/output）")
+@click.option("--base-url", help="覆盖 sitegen.yaml 中的 base_url")
+@click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
+@click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
+def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, quiet: bool) -> None:
+    """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
+    src = _existing_src(src)
+    out = _checked_out(src, out or src / "output")
+    result = build(src, out, base_url=base_url, include_drafts=drafts)
+    _print_diagnostics(result.diagnostics)
+    if not result.ok:
+        click.echo(f"构建失败：{_summary(result.diagnostics)}。输出目录未改动。", err=True)
+        sys.exit(1)
+    if not quiet:
+        stats = result.stats
+        reused = f"，{stats.linked} 个文件未变" if stats else ""
+        click.echo(f"已构建 {result.pages} 个页面（共 {len(result.files)} 个文件{reused}），用时 {result.seconds:.2f} 秒 → {out}")
+
+
+@main.command("check")
+@SRC_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_command(src: Path, fmt: str) -> None:
+    """校验全部内容（含草稿），不写任何文件。"""
+    result = check(_existing_src(src))
+    _print_diagnostics(result.diagnostics, fmt)
+    if fmt == "text":
+        state = "未通过" if has_errors(result.diagnostics) else "通过"
+        click.echo(f"检查{state}：{_summary(result.diagnostics)}", err=True)
+    sys.exit(1 if has_errors(result.diagnostics) else 0)
+
+
+@main.command("coverage")
+@SRC_OPTION
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="统计日期 YYYY-MM-DD（默认取配置或内容中的最新日期）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def coverage_command(src: Path, as_of, fmt: str) -> None:
+    """县级青年志愿者协会覆盖率（全国与各省）。"""
+    day: date | None = as_of.date() if as_of else None
+    result = analyse(_existing_src(src), as_of=day)
+    if has_errors(result.diagnostics) or result.site is None:
+        _print_diagnostics([d for d in result.diagnostics if d.is_error])
+        sys.exit(1)
+    report = result.site.coverage
+    if fmt == "json":
+        sys.stdout.buffer.write(opendata.coverage_json(report))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(opendata.coverage_csv(report))
+    else:
+        click.echo(_coverage_table(report))
+
+
+def _coverage_table(report) -> str:
+    shown = [m for m in report.milestones if m.date <= report.as_of]
+    header = ["代码", "地区", "县级单位", "已建协会", "覆盖率"] + [f"{m.date}（目标 {percent(round(m.rate * 1000), 1000)}）" for m in shown]
+    rows = [header]
+    for area in (report.national, *report.provinces):
+        rows.append(
+            [area.region, area.name, str(area.counties), str(area.covered), percent(area.covered, area.counties)]
+            + [percent(area.covered_on(m.date), area.counties) for m in shown]
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
+    lines = [f"截至 {report.as_of}"]
+    for row in rows:
+        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+@main.group("new")
+def new_group() -> None:
+    """新建一条合规的记录（协会、项目或事迹），不会覆盖已有文件。"""
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _require(values: dict[str, str | None], defaults: dict[str, str] | None = None) -> dict[str, str]:
+    """Prompt for missing required options on a terminal; otherwise exit 2 naming them."""
+    defaults = defaults or {}
+    missing = [name for name, value in values.items() if not value]
+    if missing and not _interactive():
+        names = "、".join(f"--{name}" for name in missing)
+        raise click.UsageError(f"缺少必填选项：{names}（在终端中运行时会逐项询问）")
+    filled = dict(values)
+    for name in missing:
+        filled[name] = click.prompt(name, default=defaults.get(name) or None)
+    return {k: v for k, v in filled.items() if v}
+
+
+def _site(src: Path):
+    config, problems = load_config(src)
+    if config is None:
+        _print_diagnostics(problems)
+        sys.exit(1)
+    return config, load_divisions()
+
+
+def _write_new(src: Path, kind: str, slug: str, text: str, config, divisions) -> None:
+    record, problems = scaffold.validate_text(src, kind, slug, text, config, divisions)
+    if record is None or has_errors(problems):
+        _print_diagnostics(problems)
+        raise click.UsageError("给出的取值无法生成合规的记录，请按上面的提示修改选项")
+    folder, suffix = KINDS[kind]
+    path = src / "content" / folder / f"{slug}{suffix}"
+    try:
+        scaffold.create(path, text)
+    except FileExistsError:
+        raise click.UsageError(f"文件已存在，不会覆盖：{path}") from None
+    click.echo(f"已创建 {path}")
+
+
+def _slug(slug: str) -> str:
+    if not SLUG_RE.match(slug):
+        raise click.BadParameter(f"“{slug}”只能包含小写字母、数字和连字符，例如 xihu-jinhui-zhulao", param_hint="SLUG")
+    return slug
+
+
+@new_group.command("association")
+@click.argument("region")
+@SRC_OPTION
+@click.option("--name", help="协会全称，例如 杭州市西湖区青年志愿者协会")
+@click.option("--status", type=click.Choice(["active", "preparing"]), default="active", show_default=True)
+@click.option("--founded", type=click.DateTime(formats=["%Y-%m-%d"]), help="成立日期（默认今天；筹备中不填）")
+def new_association(region: str, src: Path, name: str | None, status: str, founded) -> None:
+    """新建协会台账 content/associations/REGION.yaml。"""
+    src = _existing_src(src)
+    config, divisions = _site(src)
+    if region not in divisions:
+        raise click.BadParameter(f"区划代码“{region}”不在 2023 年统计用区划代码表中", param_hint="REGION")
+    if _interactive() and not name:
+        click.echo(f"区划：{divisions.full_name(region)}")
+    values = _require({"name": name}, {"name": scaffold.default_association_name(region, divisions)})
+    day = founded.date() if founded else (None if status == "preparing" else date.today())
+    text = scaffold.association_text(region, values["name"], day, status, divisions)
+    _write_new(src, "association", region, text, config, divisions)
+
+
+@new_group.command("project")
+@click.argument("slug")
+@SRC_OPTION
+@click.option("--title", help="项目名称")
+@click.option("--association", help="承办协会的区划代码")
+@click.option("--brand", help="品牌键，例如 jinhui")
+@click.option("--summary", help="一段话简介")
+def new_project(slug: str, src: Path, title, association, brand, summary) -> None:
+    """新建项目 content/projects/SLUG.yaml。"""
+    src = _existing_src(src)
+    slug = _slug(slug)
+    config, divisions = _site(src)
+    if _interactive() and not brand:
+        click.echo("品牌：" + " · ".join(f"{k}（{b.name}）" for k, b in config.brands.items()))
+    values = _require({"title": title, "association": association, "brand": brand, "summary": summary})
+    if not (src / "content" / "associations" / f"{values['association']}.yaml").is_file():
+        raise click.BadParameter(f"协会 {values['association']} 还没有台账文件，请先运行 sitegen new association {values['association']}", param_hint="--association")
+    text = scaffold.project_text(values["title"], values["association"], values["brand"], values["summary"], config)
+    _write_new(src, "project", slug, text, config, divisions)
+
+
+@new_group.command("story")
+@click.argument("slug")
+@SRC_OPTION
+@click.option("--title", help="标题")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="日期（默认今天）")
+@click.option("--association", help="所属协会的区划代码")
+@click.option("--project", help="相关项目")
+def new_story(slug: str, src: Path, title, day, association, project) -> None:
+    """新建典型事迹 content/stories/SLUG.md。"""
+    src = _existing_src(src)
+    slug = _slug(slug)
+    config, divisions = _site(src)
+    values = _require({"title": title})
+    text = scaffold.story_text(values["title"], day.date() if day else date.today(), association, project)
+    _write_new(src, "story", slug, text, config, divisions)

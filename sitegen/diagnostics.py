@@ -1,0 +1,110 @@
+"""Diagnostics: the one error type of sitegen, and the catalog of their codes.
+
+Every content problem becomes a `Diagnostic` value; stages return lists of them and never
+raise through to the user. Codes are permanent names (see PRODUCT.md §5 "Codes").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> one-line Chinese description (what the code means; messages say what to change)
+CATALOG: dict[str, str] = {
+    "yaml-syntax": "YAML 语法错误",
+    "encoding": "文件编码不是 UTF-8",
+    "duplicate-yaml-key": "同一映射中键重复",
+    "unknown-field": "未知字段",
+    "missing-field": "缺少必填字段",
+    "invalid-value": "取值无效",
+    "invalid-date": "日期无效",
+    "credit-code": "统一社会信用代码校验失败",
+    "unknown-region": "区划代码不存在",
+    "duplicate-key": "两条记录的键重复",
+    "unknown-reference": "引用的记录不存在",
+    "reference-mismatch": "引用关系不一致",
+    "file-name": "文件名不符合规则",
+    "missing-file": "引用的文件不存在",
+    "route-conflict": "页面地址冲突",
+    "unsafe-html": "不安全的 HTML 已被移除",
+    "privacy": "疑似个人信息",
+    "config": "站点配置错误",
+    "template": "模板错误",
+    "output": "输出目录无法写入",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One located problem. `path` is the file as given; line and column are 1-based."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOG:
+            raise ValueError(f"unknown diagnostic code {self.code!r}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    def display_path(self, cwd: Path | None = None) -> str:
+        """The path relative to the current directory when inside it (PRODUCT.md §5)."""
+        cwd = cwd or Path.cwd()
+        p = Path(self.path)
+        try:
+            return os.fspath(p.resolve().relative_to(cwd.resolve()))
+        except (ValueError, OSError):
+            return self.path
+
+    def format_text(self, cwd: Path | None = None) -> str:
+        return (
+            f"{self.display_path(cwd)}:{self.line}:{self.column}: "
+            f"{self.severity.value}[{self.code}]: {self.message}"
+        )
+
+    def as_json(self, cwd: Path | None = None) -> dict[str, object]:
+        data = asdict(self)
+        data["file"] = self.display_path(cwd)
+        del data["path"]
+        data["severity"] = self.severity.value
+        return {k: data[k] for k in ("file", "line", "column", "severity", "code", "message")}
+
+
+def error(path: str | Path, line: int, column: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(os.fspath(path), max(line, 1), max(column, 1), Severity.ERROR, code, message)
+
+
+def warning(path: str | Path, line: int, column: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(
+        os.fspath(path), max(line, 1), max(column, 1), Severity.WARNING, code, message
+    )
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Stable, deterministic order: by file, then position, then code."""
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+
+
+def format_json(diagnostics: Iterable[Diagnostic], cwd: Path | None = None) -> str:
+    items = [d.as_json(cwd) for d in diagnostics]
+    return json.dumps(items, ensure_ascii=False, indent=2)

@@ -1,0 +1,383 @@
+"""Markdown to safe HTML: python-markdown, CJK line joining, nh3 sanitizing, URL rebasing.
+
+Raw HTML that the safelist does not allow is removed by nh3; since nh3 does not report what
+it removed, the raw source is scanned separately to emit `unsafe-html` warnings at the
+offending line and column (PRODUCT.md §5 "Raw HTML in Markdown").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from sitegen.diagnostics import Diagnostic, warning
+
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "MarkdownRenderer"]
+
+# --- Safelist ------------------------------------------------------------------------------
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "h1", "h2", "h3", "h4", "h5", "h6",
+        "p", "a", "img", "ul", "ol", "li", "blockquote", "pre", "code",
+        "em", "strong", "del", "hr", "br", "sup", "sub",
+        "table", "thead", "tbody", "tr", "th", "td",
+        "figure", "figcaption", "dl", "dt", "dd",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset({"id", "class"}),
+    "a": frozenset({"href", "title"}),
+    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "ol": frozenset({"start"}),  # sane_lists renders "3. …" as <ol start="3">
+    "th": frozenset({"style"}),  # text-align only (filter_style_properties)
+    "td": frozenset({"style"}),
+}
+
+ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel"})
+
+# Tags whose content is dropped together with the tag (not kept as text).
+_CONTENT_DROPPED = frozenset(
+    {"script", "style", "iframe", "object", "embed", "noscript", "template", "textarea",
+     "select", "noembed", "noframes", "xmp", "frameset"}
+)  # fmt: skip
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(_CONTENT_DROPPED),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(ALLOWED_SCHEMES),
+    filter_style_properties={"text-align"},
+    link_rel=None,  # rel is added to external links after sanitizing
+    strip_comments=True,
+)
+
+# --- CJK line joining ----------------------------------------------------------------------
+
+# Han (incl. extensions and compatibility), kana, CJK punctuation, full-width forms, and the
+# quotation marks / dashes / ellipsis used in Chinese text.
+_CJK = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
+    "\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+)
+_CJK_BREAK_RE = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+
+# Elements whose text flows on with the surrounding text; anything else is a barrier.
+_INLINE_TAGS = frozenset(
+    {"a", "em", "strong", "del", "ins", "sup", "sub", "code", "span", "abbr", "b", "i", "s",
+     "u", "small", "mark", "kbd", "q", "cite", "time"}
+)  # fmt: skip
+
+
+@dataclass
+class _Segment:
+    element: ET.Element
+    attr: str  # "text" or "tail"
+    frozen: bool  # inside <pre>/<code>: never modified
+
+
+class _CjkJoinProcessor(Treeprocessor):
+    """Remove a line break (and its indentation) between two CJK characters."""
+
+    def run(self, root: ET.Element) -> None:
+        runs: list[list[_Segment]] = [[]]
+        self._flatten(root, runs, frozen=False)
+        for run in runs:
+            if run:
+                self._join(run)
+
+    def _flatten(self, el: ET.Element, runs: list[list[_Segment]], frozen: bool) -> None:
+        inline = el.tag in _INLINE_TAGS
+        inner_frozen = frozen or el.tag in ("pre", "code")
+        if not inline:
+            runs.append([])
+        if el.text:
+            runs[-1].append(_Segment(el, "text", inner_frozen))
+        for child in el:
+            self._flatten(child, runs, inner_frozen)
+            if child.tail:
+                runs[-1].append(_Segment(child, "tail", inner_frozen))
+        if not inline:
+            runs.append([])
+
+    @staticmethod
+    def _join(run: list[_Segment]) -> None:
+        texts = [getattr(seg.element, seg.attr) or "" for seg in run]
+        joined = "".join(texts)
+        if "\n" not in joined:
+            return
+        drop: set[int] = set()
+        for m in _CJK_BREAK_RE.finditer(joined):
+            drop.update(range(m.start(), m.end()))
+        if not drop:
+            return
+        offset = 0
+        for seg, text in zip(run, texts, strict=True):
+            end = offset + len(text)
+            if not seg.frozen and any(offset <= i < end for i in drop):
+                new = "".join(ch for i, ch in enumerate(text, offset) if i not in drop)
+                if isinstance(text, AtomicString):
+                    new = AtomicString(new)
+                setattr(seg.element, seg.attr, new)
+            offset = end
+
+
+class _CjkJoinExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API)
+        # after "inline" (20), before "attr_list" (8) and "toc" (5)
+        md.treeprocessors.register(_CjkJoinProcessor(md), "cjk_join", 15)
+
+
+# --- Post-sanitize URL pass ----------------------------------------------------------------
+
+# Sanitized output is serialized by html5ever: lowercase names, double-quoted values with
+# `"` and `&` escaped, and `<` escaped in text, so these patterns only see real tags.
+_OUT_TAG_RE = re.compile(r'<(a|img)((?:\s+[a-z][a-z0-9-]*(?:="[^"]*")?)*)(\s*/?)>')
+_OUT_URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")(/(?![/\\])[^"]*)"')
+_EXTERNAL_HREF_RE = re.compile(r'\shref="(?:https?:)?//', re.IGNORECASE)
+
+# --- Source scan for removed raw HTML ------------------------------------------------------
+
+_ATTR_SRC = r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_SRC_TAG_RE = re.compile(rf"<(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+{_ATTR_SRC})*)\s*/?>")
+_SRC_ATTR_RE = re.compile(
+    r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'=<>`]+)))?"""
+)
+_MD_LINK_RE = re.compile(r"\]\(\s*<?(?P<url>[^\s)>]+)")
+_MD_REF_RE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<url>[^\s>]+)", re.MULTILINE)
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+\.)[ \t]")
+_BACKTICKS_RE = re.compile(r"`+")
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_STASH_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
+_C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+
+
+def _url_scheme(raw: str) -> str | None:
+    """The scheme a browser would see in `raw` (entities decoded, tab/newline removed)."""
+    url = html.unescape(raw)
+    url = re.sub(r"[\t\n\r]", "", url).strip(_C0_AND_SPACE)
+    m = _SCHEME_RE.match(url)
+    return m.group(1).lower() if m else None
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    """Replace chars[start:end] by spaces, keeping newlines (so offsets stay valid)."""
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _mask_code(text: str) -> str:
+    """Blank out fenced code, indented code blocks and inline code spans."""
+    chars = list(text)
+    for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+        _blank(chars, m.start(), m.end())
+
+    # Indented code blocks: a chunk (between blank lines) indented by 4+ columns that does
+    # not continue a list item (python-markdown treats those as list content).
+    lines = "".join(chars).split("\n")
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    in_list = False
+    prev_blank = True
+    in_code = False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            prev_blank = True
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent >= 4:
+            if in_code or (prev_blank and not in_list):
+                in_code = True
+                _blank(chars, offsets[i], offsets[i] + len(line))
+        else:
+            in_code = False
+            if _LIST_ITEM_RE.match(line):
+                in_list = True
+            elif prev_blank:
+                in_list = False
+        prev_blank = False
+
+    # Inline code spans: a run of N backticks up to the next run of exactly N backticks,
+    # within one paragraph.
+    text = "".join(chars)
+    pos = 0
+    while True:
+        m = _BACKTICKS_RE.search(text, pos)
+        if not m:
+            break
+        ticks = m.group(0)
+        para_end = _BLANK_LINE_RE.search(text, m.end())
+        limit = para_end.start() if para_end else len(text)
+        close = None
+        for c in _BACKTICKS_RE.finditer(text, m.end(), limit):
+            if c.group(0) == ticks:
+                close = c
+                break
+        if close is None:
+            pos = m.end()
+            continue
+        _blank(chars, m.start(), close.end())
+        pos = close.end()
+    return "".join(chars)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """0-based line index and 1-based column of `offset` in `text`."""
+    line = text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _scheme_message(scheme: str) -> str:
+    return f'已移除 "{scheme}:" 开头的链接地址：只允许 http、https、mailto、tel 链接和站内地址。'
+
+
+def _tag_message(name: str) -> str:
+    if name == "script":
+        return "已移除 <script> 及其内容：正文中不能包含脚本。"
+    if name == "style":
+        return "已移除 <style> 及其内容：正文不能自带样式，排版请使用 Markdown。"
+    if name in ("iframe", "object", "embed", "frameset"):
+        return f"已移除 <{name}> 及其内容：正文不能嵌入外部页面或插件，请改用普通链接。"
+    if name in _CONTENT_DROPPED:
+        return f"已移除 <{name}> 及其内容：该标签不在允许列表中。"
+    return (
+        f"已移除不支持的 HTML 标签 <{name}>（其中的文字保留）：请改用 Markdown 写法；"
+        "允许的标签有表格、br、sup、sub、img、figure 等。"
+    )
+
+
+def _attr_problem(tag: str, attr: str, value: str | None) -> str | None:
+    """Chinese message when the sanitizer removes `attr` (with `value`) from `tag`."""
+    if attr.startswith("on"):
+        return f"已移除 <{tag}> 上的事件属性 {attr}：正文中不能包含脚本。"
+    allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, frozenset())
+    if attr not in allowed:
+        if attr == "style":
+            return f"已移除 <{tag}> 的 style 属性：正文不能自带样式，排版请使用 Markdown。"
+        if attr == "align" and tag in ("th", "td"):
+            return (
+                f"已移除 <{tag}> 的属性 align：表格对齐请使用 Markdown 表格的 :--、:-:、--: 写法，"
+                '或写成 style="text-align: center"。'
+            )
+        return f"已移除 <{tag}> 的属性 {attr}：该属性不在允许列表中。"
+    if value is None:
+        return None
+    if attr in ("href", "src"):
+        scheme = _url_scheme(value)
+        if scheme is not None and scheme not in ALLOWED_SCHEMES:
+            return _scheme_message(scheme)
+    if attr == "style":
+        props = [p.split(":", 1)[0].strip().lower() for p in value.split(";") if p.strip()]
+        if any(p != "text-align" for p in props):
+            return (
+                f"已移除 <{tag}> 的 style 中除 text-align 以外的样式："
+                "表格对齐请使用 Markdown 表格的 :--、:-:、--: 写法。"
+            )
+    return None
+
+
+def _scan(text: str, raw_tags: set[str]) -> Iterator[tuple[int, str]]:
+    """(offset, message) for each piece of raw HTML or URL the sanitizer will remove.
+
+    `raw_tags` are the tag names in python-markdown's stash of raw HTML: a tag found in the
+    source but absent from it was not raw HTML (e.g. inside code), so it is skipped.
+    Note that python-markdown does not treat `\\<` as an escape: `\\<div>` is raw HTML.
+    """
+    masked = _mask_code(text)
+    for m in _SRC_TAG_RE.finditer(masked):
+        name = m.group("name").lower()
+        if name not in raw_tags:
+            continue
+        if name not in ALLOWED_TAGS:
+            yield m.start(), _tag_message(name)
+            continue
+        attrs_start = m.start("attrs")
+        for a in _SRC_ATTR_RE.finditer(m.group("attrs")):
+            attr = a.group("name").lower()
+            value = a.group("dq")
+            if value is None:
+                value = a.group("sq") if a.group("sq") is not None else a.group("uq")
+            msg = _attr_problem(name, attr, value)
+            if msg:
+                yield attrs_start + a.start(), msg
+    for pattern in (_MD_LINK_RE, _MD_REF_RE):
+        for m in pattern.finditer(masked):
+            scheme = _url_scheme(m.group("url"))
+            if scheme is not None and scheme not in ALLOWED_SCHEMES:
+                yield m.start("url"), _scheme_message(scheme)
+
+
+# --- Renderer ------------------------------------------------------------------------------
+
+
+class MarkdownRenderer:
+    """Render Markdown bodies to sanitized HTML, reusing one python-markdown instance."""
+
+    def __init__(self, base_path: str = "/") -> None:
+        if not (base_path.startswith("/") and base_path.endswith("/")):
+            raise ValueError(f"base_path must start and end with '/': {base_path!r}")
+        self.base_path = base_path
+        self._prefix = html.escape(base_path.rstrip("/"), quote=True)
+        self._md = markdown.Markdown(
+            extensions=[
+                "tables",
+                "fenced_code",
+                "toc",
+                "attr_list",
+                "sane_lists",
+                _CjkJoinExtension(),
+            ],
+            extension_configs={"toc": {"slugify": slugify_unicode}},
+            output_format="html",
+        )
+
+    def render(
+        self, text: str, path: str = "", first_line: int = 1
+    ) -> tuple[str, list[Diagnostic]]:
+        """Return (safe HTML, unsafe-html warnings). `first_line` is the line of text[0]."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self._md.reset()
+        raw = self._md.convert(text)
+        stash = "".join(str(block) for block in self._md.htmlStash.rawHtmlBlocks)
+        raw_tags = {name.lower() for name in _STASH_TAG_RE.findall(stash)}
+        self._md.reset()
+        clean = self._postprocess(_CLEANER.clean(raw))
+        diagnostics = []
+        for offset, message in _scan(text, raw_tags):
+            line, col = _line_col(text, offset)
+            diagnostics.append(warning(path, first_line + line, col, "unsafe-html", message))
+        diagnostics.sort(key=lambda d: (d.line, d.column, d.message))
+        return clean, diagnostics
+
+    def _postprocess(self, sanitized: str) -> str:
+        """Rebase root-relative href/src onto base_path; mark external links."""
+
+        def fix_tag(m: re.Match[str]) -> str:
+            attrs = m.group(2)
+            if self._prefix:
+                attrs = _OUT_URL_ATTR_RE.sub(
+                    lambda u: f'{u.group(1)}{self._prefix}{u.group(2)}"', attrs
+                )
+            if m.group(1) == "a" and _EXTERNAL_HREF_RE.search(attrs):
+                attrs += ' rel="noopener noreferrer"'
+            return f"<{m.group(1)}{attrs}{m.group(3)}>"
+
+        return _OUT_TAG_RE.sub(fix_tag, sanitized)

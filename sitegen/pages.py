@@ -1,0 +1,122 @@
+"""The site map: every generated page, its template and what it shows (PRODUCT.md §3).
+
+`plan` lists the pages; `render_pages` renders them all, gathering template problems as
+diagnostics instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import urls
+from .diagnostics import Diagnostic, error
+from .link import Site
+from .render import PageRenderer, TemplateProblem, paginate
+from .views import Views
+
+
+@dataclass(frozen=True)
+class PageJob:
+    route: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    lastmod: date | None = None  # for the sitemap
+    in_sitemap: bool = True
+
+
+def plan(site: Site, views: Views) -> Iterator[PageJob]:
+    config = site.config
+    latest_models = views.models_by_year()[:1]
+    yield PageJob(
+        urls.HOME,
+        "index.html",
+        {
+            "latest_models": latest_models[0] if latest_models else None,
+            "featured": [p for p in views.projects if p.featured],
+            "latest_stories": views.stories[:6],
+            "stats": _key_figures(site),
+        },
+    )
+    yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": views.directory()})
+    for association in views.associations:
+        yield PageJob(
+            urls.association(association.region),
+            "association.html",
+            {"association": association},
+            lastmod=association.data.updated,
+        )
+    for province in site.coverage.provinces:
+        division = site.divisions.get(province.region)
+        yield PageJob(
+            urls.region(province.region),
+            "region.html",
+            {
+                "province": province,
+                "association": views.association(province.region) if province.region in site.associations else None,
+                "nodes": views.directory(province.region),
+                "projects": [p for p in views.projects if p.association.province_code == province.region],
+                "division": division,
+            },
+        )
+    yield PageJob(urls.COVERAGE, "coverage.html", {"report": site.coverage})
+    yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
+    yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects})
+    for project in views.projects:
+        yield PageJob(urls.project(project.slug), "project.html", {"project": project})
+    for brand in views.brands:
+        yield PageJob(urls.brand(brand.key), "brand.html", {"brand": brand})
+    for route, pagination in paginate(views.stories, config.per_page, urls.stories_page):
+        yield PageJob(route, "stories.html", {"pagination": pagination, "stories": pagination.items})
+    for story in views.stories:
+        yield PageJob(urls.story(story.slug), "story.html", {"story": story}, lastmod=story.data.date)
+    for tag, slug in sorted(site.tag_slug.items(), key=lambda item: item[1]):
+        stories = [views.story(r) for r in site.stories_of_tag[tag]]
+        for route, pagination in paginate(stories, config.per_page, lambda n, s=slug: urls.tag(s, n)):
+            yield PageJob(route, "tag.html", {"tag": tag, "pagination": pagination, "stories": pagination.items})
+    for record in site.pages:
+        yield PageJob(urls.page(record.key), "page.html", {"page": views.page(record)})
+    yield PageJob(urls.NOT_FOUND, "404.html", in_sitemap=False)
+
+
+def _key_figures(site: Site) -> dict[str, Any]:
+    associations = [r.data for r in site.associations.values()]
+    return {
+        "associations": sum(1 for a in associations if a.status == "active"),
+        "preparing": sum(1 for a in associations if a.status == "preparing"),
+        "projects": len(site.projects),
+        "volunteers": sum(a.volunteers.registered for a in associations if a.volunteers and a.status != "dissolved"),
+        "stories": len(site.stories),
+    }
+
+
+def render_pages(site: Site, views: Views) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    renderer = PageRenderer(site, views)
+    files: dict[str, bytes] = {}
+    diagnostics: list[Diagnostic] = []
+    jobs = list(plan(site, views))
+    failures: dict[tuple[str, int], list[Diagnostic]] = {}
+    for job in jobs:
+        try:
+            files[urls.output_file(job.route)] = renderer.render(job.template, job.route, **job.context)
+        except TemplateProblem as problem:
+            d = problem.diagnostic
+            failures.setdefault((d.path, d.line), []).append(d)
+    for (path, line), same in failures.items():
+        first = same[0]
+        more = f"（另有 {len(same) - 1} 个页面出现同样的错误）" if len(same) > 1 else ""
+        diagnostics.append(error(path, line, first.column, first.code, first.message + more))
+    feed_stories = views.stories[:20]
+    extra = [
+        (urls.FEED, "feed.xml", {"stories": feed_stories, "updated": feed_stories[0].date if feed_stories else site.as_of}),
+        (urls.SITEMAP, "sitemap.xml", {"entries": [j for j in jobs if j.in_sitemap]}),
+        (urls.ROBOTS, "robots.txt", {}),
+    ]
+    for route, template, context in extra:
+        try:
+            files[route] = renderer.render(template, route, **context)
+        except TemplateProblem as problem:
+            diagnostics.append(problem.diagnostic)
+    return files, diagnostics

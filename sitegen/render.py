@@ -1,0 +1,174 @@
+"""Render: every page of the site from Jinja2 templates and view objects.
+
+Template lookup goes file by file: SRC/templates → SRC/themes/<theme>/templates → the packaged
+default theme. Templates autoescape and run with StrictUndefined; a template mistake becomes a
+diagnostic naming the template file and line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__, coverage, urls
+from .diagnostics import Diagnostic, error
+from .link import Site
+from .load import Record
+from .markdown_render import MarkdownRenderer
+from .views import Views
+
+REPO_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+PACKAGED_THEME = Path(__file__).resolve().parent / "theme"
+
+
+def packaged_theme() -> Path:
+    """The default theme: inside the wheel, or the repository's themes/default in a checkout."""
+    return PACKAGED_THEME if PACKAGED_THEME.is_dir() else REPO_THEME
+
+
+def theme_roots(src: Path, theme: str) -> list[Path]:
+    roots = [src / "themes" / theme]
+    if theme == "default":
+        roots.append(packaged_theme())
+    return roots
+
+
+def template_dirs(src: Path, theme: str) -> list[Path]:
+    return [src / "templates"] + [root / "templates" for root in theme_roots(src, theme)]
+
+
+def static_files(src: Path, theme: str) -> dict[str, Path]:
+    """Route -> file of every static file; the site's static/ wins over the theme's."""
+    files: dict[str, Path] = {}
+    for root in [*reversed([r / "static" for r in theme_roots(src, theme)]), src / "static"]:
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
+                    files[path.relative_to(root).as_posix()] = path
+    return files
+
+
+def render_markdown(site: Site) -> tuple[dict[tuple[str, str, str], str], list[Diagnostic]]:
+    """Render every Markdown field and body once, collecting unsafe-HTML warnings."""
+    renderer = MarkdownRenderer(site.config.base_path)
+    html: dict[tuple[str, str, str], str] = {}
+    diagnostics: list[Diagnostic] = []
+    records: list[Record] = [*site.associations.values(), *site.projects.values(), *site.stories, *site.pages]
+    for record in records:
+        if record.kind in ("story", "page"):
+            text, first_line, field = record.body, record.body_first_line, "body"
+        else:
+            text, field = record.data.description, "description"
+            first_line = _scalar_first_line(record, field)
+        if not text:
+            continue
+        html[(record.kind, record.key, field)], problems = renderer.render(text, str(record.path), first_line)
+        diagnostics += problems
+    return html, diagnostics
+
+
+def _scalar_first_line(record: Record, field: str) -> int:
+    """First line of a YAML string's text: the next line for block scalars (`|`, `>`)."""
+    line, col = record.position(field)
+    lines = record.source.text.split("\n")
+    if line - 1 < len(lines) and lines[line - 1][col - 1 : col] in ("|", ">"):
+        return line + 1
+    return line
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    items: list[Any]
+    urls: list[str]  # href of every page, 1-based order
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.total else None
+
+
+def paginate(items: list[Any], per_page: int, route_of) -> list[tuple[str, Pagination]]:
+    total = max(1, math.ceil(len(items) / per_page))
+    routes = [route_of(n) for n in range(1, total + 1)]
+    return [
+        (routes[n - 1], Pagination(n, total, items[(n - 1) * per_page : n * per_page], routes))
+        for n in range(1, total + 1)
+    ]
+
+
+def cn_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+class TemplateProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+class PageRenderer:
+    """Jinja2 environment with the site's globals; renders one route at a time."""
+
+    def __init__(self, site: Site, views: Views) -> None:
+        self.site = site
+        self.views = views
+        self.dirs = [d for d in template_dirs(site.src, site.config.theme) if d.is_dir()]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.dirs),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(cn_date=cn_date, number=number)
+        base = site.config.base_path
+        self.env.globals.update(
+            site=site.config,
+            views=views,
+            as_of=site.as_of,
+            generator=f"sitegen {__version__}",
+            url=lambda route: base + route,
+            absolute=lambda route: site.config.base_url + route,
+            percent=coverage.percent,
+            urls=urls,
+            menu=views.menu,
+            brands=views.brands,
+        )
+
+    def render(self, template: str, route: str, **context: Any) -> bytes:
+        try:
+            text = self.env.get_template(template).render(route=route, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            path = exc.filename or template
+            raise TemplateProblem(error(path, exc.lineno or 1, 1, "template", f"模板语法错误：{exc.message}")) from None
+        except Exception as exc:  # any template runtime failure becomes a located diagnostic
+            path, line = self._template_frame(exc, template)
+            raise TemplateProblem(error(path, line, 1, "template", f"渲染 /{route} 时模板出错：{exc}")) from None
+        return text.encode("utf-8")
+
+    def _template_frame(self, exc: Exception, template: str) -> tuple[str, int]:
+        roots = [str(d) for d in self.dirs]
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if any(frame.filename.startswith(r) for r in roots):
+                return frame.filename, frame.lineno or 1
+        return template, 1

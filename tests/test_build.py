@@ -1,0 +1,161 @@
+"""End-to-end: build the small fixture site and inspect the HTML and data it produces."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from conftest import broken_links, build_ok, parse_html, text_of
+
+from sitegen.build import build
+
+
+def tree_digest(out: Path) -> dict[str, tuple[str, int]]:
+    return {
+        p.relative_to(out).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_every_page_kind_is_built(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = build_ok(small_site, out)
+    expected = [
+        "index.html",
+        "associations/index.html",
+        "associations/330106/index.html",
+        "associations/330108/index.html",  # dissolved: page remains
+        "regions/330000/index.html",
+        "regions/460000/index.html",
+        "coverage/index.html",
+        "models/index.html",
+        "projects/index.html",
+        "projects/xihu-jinhui/index.html",
+        "brands/jinhui/index.html",
+        "brands/yangguang/index.html",  # every configured brand, even empty
+        "stories/index.html",
+        "stories/page/2/index.html",
+        "stories/story-1/index.html",
+        "tags/jin-hui-zhu-lao/index.html",
+        "tags/jin-hui-zhu-lao/page/2/index.html",
+        "about/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "data/associations.json",
+        "data/associations.csv",
+        "data/projects.json",
+        "data/projects.csv",
+        "data/coverage.json",
+        "data/coverage.csv",
+        "img/a.svg",
+        "assets/site.css",
+    ]
+    missing = [path for path in expected if not (out / path).is_file()]
+    assert not missing
+    assert result.pages == len(list(out.rglob("*.html")))
+    assert all(p.relative_to(out).as_posix().isascii() for p in out.rglob("*"))
+
+
+def test_internal_links_resolve_under_sub_path(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    assert broken_links(out, "/volunteer/") == []
+    # Root-relative links in Markdown are rebased onto the base path.
+    story = (out / "stories/story-1/index.html").read_text(encoding="utf-8")
+    assert 'href="/volunteer/associations/330106/"' in story
+
+
+def test_base_url_override_moves_every_link(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_ok(small_site, out, base_url="https://volunteer.example.cn/")
+    assert broken_links(out, "/") == []
+    assert "https://volunteer.example.cn/stories/story-1/" in (out / "sitemap.xml").read_text()
+
+
+def test_pages_are_chinese_and_escape_content(small_site: Path, tmp_path: Path) -> None:
+    (small_site / "content/pages/about.md").write_text(
+        "---\ntitle: 关于<script>alert(1)</script>\nmenu: 1\n---\n\n正文\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    html = (out / "about/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_association_page_shows_ledger_and_hierarchy(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    page = out / "associations/330106/index.html"
+    text = text_of(page)
+    for expected in ("浙江省", "杭州市", "基层志愿服务队", "北山街道青年志愿服务队", "骨干培训", "示范", "西湖金晖助老", "事迹 3"):
+        assert expected in text
+    links = parse_html(page).links
+    assert "/volunteer/associations/330100/" in links  # parent association (席位制)
+    assert "https://git.example.org/site/edit/main/content/associations/330106.yaml" in links
+    city = text_of(out / "associations/330100/index.html")
+    assert "杭州市西湖区青年志愿者协会" in city and "筹备中" in city  # members with status
+    assert "滨江区" not in city  # dissolved associations leave member lists
+
+
+def test_coverage_counts_milestones_inclusive(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    data = json.loads((out / "data/coverage.json").read_text(encoding="utf-8"))
+    zhejiang = next(p for p in data["provinces"] if p["region"] == "330000")
+    assert len(data["provinces"]) == 31
+    assert zhejiang["counties"] == 90
+    # 330106 (founded on the milestone day) covers; 330108 dissolved 2021-01-01; 330110 preparing.
+    assert zhejiang["covered"] == 1
+    series = {p["date"]: p["covered"] for p in zhejiang["series"]}
+    assert series["2020-12-31"] == 2
+    assert series["2021-01-01"] == 1
+    assert data["as_of"] == "2021-07-01"  # latest date in the content, not the clock
+    assert data["national"]["covered"] == 1
+
+
+def test_drafts_only_with_flag(small_site: Path, tmp_path: Path) -> None:
+    draft = small_site / "content/stories/draft-one.md"
+    draft.write_text("---\ntitle: 草稿事迹\ndate: 2021-08-01\ndraft: true\n---\n\n草稿\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    assert not (out / "stories/draft-one").exists()
+    build_ok(small_site, tmp_path / "out2", include_drafts=True)
+    assert (tmp_path / "out2/stories/draft-one/index.html").is_file()
+
+
+def test_builds_are_byte_identical(small_site: Path, tmp_path: Path) -> None:
+    build_ok(small_site, tmp_path / "a")
+    build_ok(small_site, tmp_path / "b")
+    a = {k: v[0] for k, v in tree_digest(tmp_path / "a").items()}
+    b = {k: v[0] for k, v in tree_digest(tmp_path / "b").items()}
+    assert a == b
+
+
+def test_failed_build_leaves_previous_output_untouched(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    before = tree_digest(out)
+    (small_site / "content/projects/xihu-jinhui.yaml").write_text("title: x\nassociation: '999999'\n", encoding="utf-8")
+    result = build(small_site, out)
+    assert not result.ok
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
+
+
+def test_rebuild_keeps_unchanged_files(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    before = tree_digest(out)
+    story = small_site / "content/stories/story-2.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("正文第 2 篇", "正文第二篇"), encoding="utf-8")
+    result = build_ok(small_site, out)
+    after = tree_digest(out)
+    assert after["stories/story-2/index.html"] != before["stories/story-2/index.html"]
+    assert after["associations/330000/index.html"] == before["associations/330000/index.html"]
+    assert result.stats is not None and result.stats.linked > 0

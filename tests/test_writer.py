@@ -1,0 +1,361 @@
+"""Tests for sitegen.writer."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import platform
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import writer
+from sitegen.writer import OutputError, WriteStats, recover, write_output
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _siblings(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+
+
+def _backdate(root: Path) -> None:
+    for p in root.rglob("*"):
+        if p.is_file():
+            os.utime(p, ns=(1_000_000_000, 1_000_000_000))
+
+
+FILES: dict[str, writer.Artifact] = {
+    "index.html": b"<h1>home</h1>",
+    "associations/330106/index.html": "西湖区".encode(),
+    "img/logo.svg": b"<svg/>",
+}
+
+
+def test_first_write_creates_files(tmp_path: Path) -> None:
+    out = tmp_path / "site" / "output"  # parent created too
+    stats = write_output(out, FILES)
+    assert stats == WriteStats(written=3, linked=0)
+    assert _tree(out) == FILES
+    assert _siblings(out) == []
+
+
+def test_second_write_links_unchanged_and_removes_stale(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, {**FILES, "old.html": b"gone"})
+    _backdate(out)
+    before = {k: os.stat(out / k) for k in FILES}
+
+    new_files = {**FILES, "index.html": b"<h1>home v2</h1>", "new.html": b"new"}
+    stats = write_output(out, new_files)
+
+    assert stats == WriteStats(written=2, linked=2)
+    assert _tree(out) == new_files
+    assert not (out / "old.html").exists()
+    for key in ("associations/330106/index.html", "img/logo.svg"):
+        st = os.stat(out / key)
+        assert st.st_ino == before[key].st_ino
+        assert st.st_mtime_ns == 1_000_000_000
+        assert st.st_nlink == 1  # the old tree is gone
+    changed = os.stat(out / "index.html")
+    assert changed.st_ino != before["index.html"].st_ino
+    assert changed.st_mtime_ns != 1_000_000_000
+    assert _siblings(out) == []
+
+
+def test_path_artifacts_are_copied_and_compared_by_content(tmp_path: Path) -> None:
+    src = tmp_path / "static" / "a.png"
+    src.parent.mkdir()
+    src.write_bytes(b"\x89PNG" + bytes(range(256)) * 10)
+    os.chmod(src, 0o600)
+    out = tmp_path / "output"
+
+    assert write_output(out, {"img/a.png": src}) == WriteStats(written=1, linked=0)
+    assert (out / "img/a.png").read_bytes() == src.read_bytes()
+    assert os.stat(out / "img/a.png").st_ino != os.stat(src).st_ino
+    assert os.stat(out / "img/a.png").st_mode & 0o777 != 0o600  # copyfile, not copystat
+    ino = os.stat(out / "img/a.png").st_ino
+
+    os.utime(src, ns=(5, 5))  # touched, same content: still unchanged
+    assert write_output(out, {"img/a.png": src}) == WriteStats(written=0, linked=1)
+    assert os.stat(out / "img/a.png").st_ino == ino
+
+    data = bytearray(src.read_bytes())
+    data[-1] ^= 0xFF  # same size, different content
+    src.write_bytes(bytes(data))
+    assert write_output(out, {"img/a.png": src}) == WriteStats(written=1, linked=0)
+    assert (out / "img/a.png").read_bytes() == bytes(data)
+
+
+def test_failure_mid_assembly_leaves_out_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    before = {k: (os.stat(out / k).st_ino, v) for k, v in _tree(out).items()}
+
+    calls = 0
+    real_copy = writer.shutil.copyfile
+
+    def failing_copy(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer.shutil, "copyfile", failing_copy)
+    src = tmp_path / "static" / "big.bin"
+    src.parent.mkdir()
+    src.write_bytes(b"x" * 100)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        write_output(out, {**FILES, "index.html": b"changed", "zz/big.bin": src})
+    assert calls == 1
+    monkeypatch.setattr(writer.shutil, "copyfile", real_copy)
+
+    assert {k: (os.stat(out / k).st_ino, v) for k, v in _tree(out).items()} == before
+    assert _siblings(out) == ["static"]
+
+
+def test_any_exception_in_assembly_becomes_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+
+    def boom(*args: object) -> bool:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(writer, "_same_bytes", boom)
+    with pytest.raises(OutputError):
+        write_output(out, FILES)
+    assert _tree(out) == FILES
+    assert _siblings(out) == []
+
+
+def test_missing_source_file_is_output_error(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    with pytest.raises(OutputError, match="文件或目录不存在"):
+        write_output(out, {"a.png": tmp_path / "nope.png"})
+    assert not out.exists()
+    assert _siblings(out) == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "/etc/passwd",
+        "../escape.html",
+        "a/../../escape.html",
+        "a/./b.html",
+        "a//b.html",
+        "dir/",
+        "",
+        "a\\b.html",
+        "..\\x",
+        "a\x00b",
+        ".",
+        "..",
+    ],
+)
+def test_unsafe_keys_rejected(tmp_path: Path, key: str) -> None:
+    out = tmp_path / "output"
+    with pytest.raises(ValueError):
+        write_output(out, {"index.html": b"x", key: b"evil"})
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_and_directory_conflict_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        write_output(tmp_path / "output", {"a": b"x", "a/b.html": b"y"})
+
+
+def test_out_that_is_a_file_is_output_error(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    out.write_bytes(b"not a dir")
+    with pytest.raises(OutputError):
+        write_output(out, FILES)
+    assert out.read_bytes() == b"not a dir"
+
+
+def test_symlinks_in_previous_output_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"same")
+    out = tmp_path / "output"
+    write_output(out, {"index.html": b"x"})
+    (out / "leak.txt").symlink_to(secret)
+    stats = write_output(out, {"index.html": b"x", "leak.txt": b"same"})
+    assert stats == WriteStats(written=1, linked=1)
+    assert not (out / "leak.txt").is_symlink()
+    assert os.stat(out / "leak.txt").st_ino != os.stat(secret).st_ino
+
+
+def test_recover_restores_old_output_when_out_missing(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    # simulate a build that died between the two fallback renames
+    old = tmp_path / ".output.sitegen-old-0123abcd"
+    new = tmp_path / ".output.sitegen-new-4567ef01"
+    out.rename(old)
+    new.mkdir()
+    (new / "index.html").write_bytes(b"half")
+
+    recover(out)
+    assert _tree(out) == FILES
+    assert _siblings(out) == []
+
+
+def test_recover_removes_leftovers_when_out_exists(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    for name in (".output.sitegen-old-aa", ".output.sitegen-new-bb"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x").write_bytes(b"x")
+    (tmp_path / ".other.sitegen-new-cc").mkdir()  # another OUT's: not ours
+    (tmp_path / "keep.txt").write_bytes(b"k")
+
+    recover(out)
+    assert _tree(out) == FILES
+    assert _siblings(out) == [".other.sitegen-new-cc", "keep.txt"]
+
+
+def test_write_output_recovers_first(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    _backdate(out)
+    out.rename(tmp_path / ".output.sitegen-old-99")
+    stats = write_output(out, FILES)
+    assert stats == WriteStats(written=0, linked=3)  # linked from the restored output
+    assert _siblings(out) == []
+
+
+def test_recover_without_anything_is_a_no_op(tmp_path: Path) -> None:
+    recover(tmp_path / "output")
+    recover(tmp_path / "missing-parent" / "output")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("err", [errno.ENOSYS, errno.EINVAL])
+def test_fallback_without_exchange(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int
+) -> None:
+    calls: list[tuple[Path, Path]] = []
+
+    def no_exchange(a: Path, b: Path) -> None:
+        calls.append((a, b))
+        raise OSError(err, os.strerror(err))
+
+    monkeypatch.setattr(writer, "_exchange", no_exchange)
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    assert calls == []  # first write: plain rename
+    _backdate(out)
+    ino = os.stat(out / "img/logo.svg").st_ino
+
+    stats = write_output(out, {**FILES, "index.html": b"v2"})
+    assert len(calls) == 1
+    assert stats == WriteStats(written=1, linked=2)
+    assert _tree(out) == {**FILES, "index.html": b"v2"}
+    assert os.stat(out / "img/logo.svg").st_ino == ino
+    assert _siblings(out) == []
+
+
+def test_fallback_second_rename_failure_restores_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+
+    def no_exchange(a: Path, b: Path) -> None:
+        raise OSError(errno.ENOSYS, "no")
+
+    real_rename = os.rename
+
+    def rename(src: os.PathLike[str], dst: os.PathLike[str]) -> None:
+        if ".sitegen-new-" in os.fspath(src):
+            raise OSError(errno.EACCES, "denied", os.fspath(dst))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(writer, "_exchange", no_exchange)
+    monkeypatch.setattr(writer.os, "rename", rename)
+    with pytest.raises(OutputError, match="没有写入权限"):
+        write_output(out, {"index.html": b"v2"})
+    monkeypatch.undo()
+    assert _tree(out) == FILES
+    assert _siblings(out) == []
+
+
+def test_exchange_error_other_than_unsupported_is_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+
+    def busy(a: Path, b: Path) -> None:
+        raise OSError(errno.EBUSY, "busy", os.fspath(b))
+
+    monkeypatch.setattr(writer, "_exchange", busy)
+    with pytest.raises(OutputError, match="目录正被占用"):
+        write_output(out, {"index.html": b"v2"})
+    assert _tree(out) == FILES
+    assert _siblings(out) == []
+
+
+@pytest.mark.skipif(writer._renameat2() is None, reason="renameat2 unavailable")
+def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_bytes(b"a")
+    (b / "x").write_bytes(b"b")
+    try:
+        writer._exchange(a, b)
+    except OSError as exc:  # filesystem without RENAME_EXCHANGE
+        assert exc.errno in writer._NO_EXCHANGE
+        pytest.skip("filesystem does not support RENAME_EXCHANGE")
+    assert (a / "x").read_bytes() == b"b"
+    assert (b / "x").read_bytes() == b"a"
+    with pytest.raises(OSError) as info:
+        writer._exchange(a, tmp_path / "missing")
+    assert info.value.errno == errno.ENOENT
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.machine().lower() not in writer._SYSCALL_NUMBERS,
+    reason="Linux syscall numbers only",
+)
+def test_syscall_fallback_exchanges(tmp_path: Path) -> None:
+    fn = writer._via_syscall(ctypes.CDLL(None, use_errno=True))
+    assert fn is not None
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_bytes(b"a")
+    if fn(os.fsencode(a), os.fsencode(b)) != 0:
+        assert ctypes.get_errno() in writer._NO_EXCHANGE
+        pytest.skip("filesystem does not support RENAME_EXCHANGE")
+    assert (b / "x").read_bytes() == b"a"
+    assert not (a / "x").exists()
+
+
+def test_output_keeps_umask_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, {"a/index.html": b"x"})
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(out).st_mode & 0o777 == 0o777 & ~umask
+    assert os.stat(out / "a").st_mode & 0o777 == 0o777 & ~umask
+    assert os.stat(out / "a/index.html").st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_same_input_same_tree(tmp_path: Path) -> None:
+    write_output(tmp_path / "one", FILES)
+    write_output(tmp_path / "two", dict(reversed(list(FILES.items()))))
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
