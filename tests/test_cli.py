@@ -1,0 +1,118 @@
+"""The command line as a user runs it: exit codes, stdout/stderr, files written or not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import INVALID
+
+from sitegen.cli import main
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    with runner.isolated_filesystem(temp_dir=cwd):
+        return runner.invoke(main, list(args))
+
+
+def test_check_ok_and_failing(small_site: Path) -> None:
+    ok = run("check", "-s", str(small_site))
+    assert ok.exit_code == 0, ok.output
+    bad = run("check", "-s", str(INVALID / "unknown-field"))
+    assert bad.exit_code == 1
+    assert "error[unknown-field]" in bad.stderr
+    assert "330106.yaml:6:5:" in bad.stderr
+
+
+def test_check_json_goes_to_stdout() -> None:
+    result = run("check", "-s", str(INVALID / "invalid-date"), "--format", "json")
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert {tuple(sorted(item)) for item in items} == {("code", "column", "file", "line", "message", "severity")}
+    assert {(i["line"], i["column"], i["code"]) for i in items} == {(3, 10, "invalid-date"), (5, 11, "invalid-date")}
+
+
+def test_build_and_quiet(small_site: Path, tmp_path: Path) -> None:
+    result = run("build", "-s", str(small_site), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "已构建" in result.stdout
+    quiet = run("build", "-s", str(small_site), "-o", str(tmp_path / "out"), "-q")
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+
+
+def test_build_defaults_to_src_output(small_site: Path) -> None:
+    assert run("build", "-s", str(small_site), "-q").exit_code == 0
+    assert (small_site / "output/index.html").is_file()
+
+
+def test_dangerous_out_is_a_usage_error(small_site: Path, tmp_path: Path) -> None:
+    for out in ("/", str(Path.home()), str(small_site), str(tmp_path), str(small_site / "content/x")):
+        result = run("build", "-s", str(small_site), "-o", out)
+        assert result.exit_code == 2, out
+    assert run("build", "-s", str(tmp_path / "missing")).exit_code == 2
+
+
+def test_content_errors_exit_1_without_output(tmp_path: Path) -> None:
+    result = run("build", "-s", str(INVALID / "yaml-syntax"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_config_is_a_content_error(tmp_path: Path) -> None:
+    result = run("check", "-s", str(tmp_path))
+    assert result.exit_code == 1 and "error[config]" in result.stderr
+
+
+def test_coverage_formats_match_data_files(small_site: Path, tmp_path: Path) -> None:
+    assert run("build", "-s", str(small_site), "-o", str(tmp_path / "out")).exit_code == 0
+    as_json = run("coverage", "-s", str(small_site), "--format", "json")
+    assert as_json.exit_code == 0
+    assert as_json.stdout_bytes == (tmp_path / "out/data/coverage.json").read_bytes()
+    as_csv = run("coverage", "-s", str(small_site), "--format", "csv")
+    assert as_csv.stdout_bytes == (tmp_path / "out/data/coverage.csv").read_bytes()
+    table = run("coverage", "-s", str(small_site))
+    assert "浙江省" in table.stdout and "1.1%" in table.stdout  # 1 of 90 counties
+
+
+def test_coverage_as_of(small_site: Path) -> None:
+    result = run("coverage", "-s", str(small_site), "--as-of", "2020-12-31", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2020-12-31"
+    assert next(p for p in data["provinces"] if p["region"] == "330000")["covered"] == 2
+
+
+def test_later_commands_are_absent() -> None:
+    assert run("serve").exit_code == 2
+    assert run("schema").exit_code == 2
+
+
+def test_new_records_pass_check(small_site: Path) -> None:
+    src = str(small_site)
+    assert run("new", "association", "330105", "-s", src, "--name", "杭州市拱墅区青年志愿者协会").exit_code == 0
+    created = run(
+        "new", "project", "gongshu-shequ", "-s", src, "--title", "拱墅社区行动",
+        "--association", "330105", "--brand", "shequ", "--summary", "社区服务",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    story = run("new", "story", "gongshu-first", "-s", src, "--title", "第一篇", "--date", "2021-05-01", "--association", "330105", "--project", "gongshu-shequ")
+    assert story.exit_code == 0, story.output
+    text = (small_site / "content/associations/330105.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# ") and 'region: "330105"' in text
+    checked = run("check", "-s", src)
+    assert checked.exit_code == 0, checked.output
+
+
+def test_new_never_overwrites_and_names_missing_options(small_site: Path) -> None:
+    src = str(small_site)
+    before = (small_site / "content/associations/330106.yaml").read_bytes()
+    again = run("new", "association", "330106", "-s", src, "--name", "x")
+    assert again.exit_code == 2 and "已存在" in again.output
+    assert (small_site / "content/associations/330106.yaml").read_bytes() == before
+    missing = run("new", "project", "p1", "-s", src, "--title", "t")
+    assert missing.exit_code == 2 and "--association" in missing.output and "--summary" in missing.output
+    assert run("new", "project", "Bad_Slug", "-s", src).exit_code == 2
+    assert run("new", "association", "339999", "-s", src, "--name", "x").exit_code == 2
