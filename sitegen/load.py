@@ -57,6 +57,10 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if not parsed.ok:
         return None, parsed.diagnostics
     config, problems = validate_model(SiteConfig, parsed.data, parsed.locator, str(path), code="config")
+    if config is not None and config.theme != "default" and not (src / "themes" / config.theme).is_dir():
+        line, col = parsed.locator.value(("theme",))
+        problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))
+        config = None
     return config, parsed.diagnostics + problems
 
 

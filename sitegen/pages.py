@@ -38,6 +38,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             "featured": [p for p in views.projects if p.featured],
             "latest_stories": views.stories[:6],
             "stats": _key_figures(site),
+            "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
         },
     )
     yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": views.directory()})
@@ -68,13 +69,13 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
         yield PageJob(urls.project(project.slug), "project.html", {"project": project})
     for brand in views.brands:
         yield PageJob(urls.brand(brand.key), "brand.html", {"brand": brand})
-    for route, pagination in paginate(views.stories, config.per_page, urls.stories_page):
+    for route, pagination in paginate(views.stories, config.per_page, urls.stories_page, config.base_path):
         yield PageJob(route, "stories.html", {"pagination": pagination, "stories": pagination.items})
     for story in views.stories:
         yield PageJob(urls.story(story.slug), "story.html", {"story": story}, lastmod=story.data.date)
     for tag, slug in sorted(site.tag_slug.items(), key=lambda item: item[1]):
         stories = [views.story(r) for r in site.stories_of_tag[tag]]
-        for route, pagination in paginate(stories, config.per_page, lambda n, s=slug: urls.tag(s, n)):
+        for route, pagination in paginate(stories, config.per_page, lambda n, s=slug: urls.tag(s, n), config.base_path):
             yield PageJob(route, "tag.html", {"tag": tag, "pagination": pagination, "stories": pagination.items})
     for record in site.pages:
         yield PageJob(urls.page(record.key), "page.html", {"page": views.page(record)})

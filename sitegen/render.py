@@ -23,13 +23,13 @@ from .load import Record
 from .markdown_render import MarkdownRenderer
 from .views import Views
 
-REPO_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+# In a checkout `sitegen/theme` is a symlink to the repository's themes/default; building a
+# wheel copies the files behind it, so an installed sitegen carries the default theme too.
 PACKAGED_THEME = Path(__file__).resolve().parent / "theme"
 
 
 def packaged_theme() -> Path:
-    """The default theme: inside the wheel, or the repository's themes/default in a checkout."""
-    return PACKAGED_THEME if PACKAGED_THEME.is_dir() else REPO_THEME
+    return PACKAGED_THEME
 
 
 def theme_roots(src: Path, theme: str) -> list[Path]:
@@ -98,11 +98,13 @@ class Pagination:
         return self.urls[self.number] if self.number < self.total else None
 
 
-def paginate(items: list[Any], per_page: int, route_of) -> list[tuple[str, Pagination]]:
+def paginate(items: list[Any], per_page: int, route_of, base_path: str) -> list[tuple[str, Pagination]]:
+    """Split `items` into pages; returns each page's route with its Pagination (hrefs)."""
     total = max(1, math.ceil(len(items) / per_page))
     routes = [route_of(n) for n in range(1, total + 1)]
+    hrefs = [urls.href(base_path, route) for route in routes]
     return [
-        (routes[n - 1], Pagination(n, total, items[(n - 1) * per_page : n * per_page], routes))
+        (routes[n - 1], Pagination(n, total, items[(n - 1) * per_page : n * per_page], hrefs))
         for n in range(1, total + 1)
     ]
 

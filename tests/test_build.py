@@ -159,3 +159,25 @@ def test_rebuild_keeps_unchanged_files(small_site: Path, tmp_path: Path) -> None
     assert after["stories/story-2/index.html"] != before["stories/story-2/index.html"]
     assert after["associations/330000/index.html"] == before["associations/330000/index.html"]
     assert result.stats is not None and result.stats.linked > 0
+
+
+def test_site_templates_and_static_override_the_theme(small_site: Path, tmp_path: Path) -> None:
+    (small_site / "templates").mkdir()
+    (small_site / "templates/page.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p class="custom">自定义：{{ page.title }}</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    (small_site / "static/assets").mkdir()
+    (small_site / "static/assets/site.css").write_text("body{}", encoding="utf-8")
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    assert '<p class="custom">自定义：关于我们</p>' in (out / "about/index.html").read_text(encoding="utf-8")
+    assert (out / "assets/site.css").read_text() == "body{}"
+    assert (out / "assets/logo.svg").is_file()  # the rest still comes from the default theme
+
+
+def test_unknown_theme_is_a_config_error(small_site: Path, tmp_path: Path) -> None:
+    config = small_site / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "theme: fancy\n", encoding="utf-8")
+    result = build(small_site, tmp_path / "out")
+    assert [(d.code, d.line) for d in result.diagnostics] == [("config", 5)]
