@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -52,7 +53,22 @@ def _summary(diagnostics: list[Diagnostic]) -> str:
     return f"{errors} 个错误，{len(diagnostics) - errors} 个警告"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected internal failure into one readable line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("SITEGEN_DEBUG"):
+                raise
+            click.echo(f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者（设置 SITEGEN_DEBUG=1 可查看详细信息）。", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
     """sitegen：青年志愿者协会台账、项目库与典型事迹的静态网站生成器。"""

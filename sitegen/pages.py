@@ -88,9 +88,29 @@ def _key_figures(site: Site) -> dict[str, Any]:
         "associations": sum(1 for a in associations if a.status == "active"),
         "preparing": sum(1 for a in associations if a.status == "preparing"),
         "projects": len(site.projects),
-        "volunteers": sum(a.volunteers.registered for a in associations if a.volunteers and a.status != "dissolved"),
+        "volunteers": registered_volunteers(site),
         "stories": len(site.stories),
     }
+
+
+def registered_volunteers(site: Site) -> int:
+    """Registered volunteers without double counting: a higher level's figure includes its
+    members', so only associations with no reporting ancestor association are summed."""
+
+    def reports(region: str) -> bool:
+        data = site.associations[region].data
+        return data.volunteers is not None and data.status != "dissolved"
+
+    total = 0
+    for region in site.associations:
+        if not reports(region):
+            continue
+        up = site.parent.get(region)
+        while up is not None and not reports(up):
+            up = site.parent.get(up)
+        if up is None:
+            total += site.associations[region].data.volunteers.registered
+    return total
 
 
 def render_pages(site: Site, views: Views) -> tuple[dict[str, bytes], list[Diagnostic]]:

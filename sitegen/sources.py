@@ -102,7 +102,12 @@ def discover(src: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                     )
                 )
                 continue
-            text, problems = decode(path.read_bytes(), path)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                diagnostics.append(error(path, 1, 1, "encoding", f"无法读取文件（{exc.strerror}），请检查文件权限"))
+                continue
+            text, problems = decode(data, path)
             diagnostics.extend(problems)
             if text is None:
                 continue

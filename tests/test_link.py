@@ -89,3 +89,17 @@ def test_tags_get_pinyin_slugs_and_as_of_is_latest_content_date(tmp_path: Path) 
     site = analyse(src).site
     assert dict(site.tag_slug) == {"AI": "ai", "留守儿童": "liu-shou-er-tong"}
     assert site.as_of.isoformat() == "2022-03-04"  # the draft's later date does not count
+
+
+def test_registered_volunteers_are_not_double_counted(tmp_path: Path) -> None:
+    from sitegen.pages import registered_volunteers
+
+    src = write(
+        tmp_path,
+        {
+            "content/associations/330000.yaml": association("330000") + "volunteers: {registered: 1000}\n",
+            "content/associations/330106.yaml": association("330106") + "volunteers: {registered: 300}\n",
+            "content/associations/460105.yaml": association("460105") + "volunteers: {registered: 50}\n",
+        },
+    )
+    assert registered_volunteers(analyse(src).site) == 1050
