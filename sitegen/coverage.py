@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from .config import Milestone
 from .divisions import NATIONAL, Division, DivisionTable
@@ -116,14 +116,21 @@ def _area(
 
 
 def _series(associations: list[Association], milestones: tuple[Milestone, ...], as_of: date) -> tuple[Point, ...]:
-    """Points where the count changes, at each milestone up to now, and at now."""
-
-    def count(day: date) -> int:
-        return sum(1 for a in associations if covers(a, day))
-
-    days: set[date] = {as_of} | {m.date for m in milestones if m.date <= as_of}
+    """Points where the count changes, at each milestone up to now, and at now (one sweep)."""
+    delta: dict[date, int] = {}
     for association in associations:
-        for event in (association.founded, association.dissolved):
-            if event is not None and event <= as_of and count(event) != count(event - timedelta(days=1)):
-                days.add(event)
-    return tuple(Point(day, count(day)) for day in sorted(days))
+        if association.status == "preparing" or association.founded is None:
+            continue
+        delta[association.founded] = delta.get(association.founded, 0) + 1
+        if association.dissolved is not None:
+            delta[association.dissolved] = delta.get(association.dissolved, 0) - 1
+    days = {as_of} | {m.date for m in milestones if m.date <= as_of}
+    days |= {day for day, change in delta.items() if change and day <= as_of}
+    changes = sorted(delta.items())
+    points, count, index = [], 0, 0
+    for day in sorted(days):
+        while index < len(changes) and changes[index][0] <= day:
+            count += changes[index][1]
+            index += 1
+        points.append(Point(day, count))
+    return tuple(points)
