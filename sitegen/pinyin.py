@@ -79,13 +79,20 @@ def _load_readings() -> None:
     )
 
 
+_TONE_RE = re.compile(r"(?<=[a-z])[1-5]$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def sort_key(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Sort key for Chinese names by pinyin: toneless syllables, then tones, then the name."""
+    """Sort key for Chinese names by pinyin: toneless syllables, then tones, then the name.
+
+    Cached: the same place names are sorted again and again on every listing page.
+    """
     _load_readings()
-    toneless = tuple(s.lower() for s in lazy_pinyin(name, style=Style.NORMAL))
     toned = tuple(
         s.lower() for s in lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
     )
+    toneless = tuple(_TONE_RE.sub("", s) for s in toned)
     return toneless, toned, name
 
 
