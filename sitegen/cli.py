@@ -253,5 +253,9 @@ def new_story(slug: str, src: Path, title, day, association, project) -> None:
     slug = _slug(slug)
     config, divisions = _site(src)
     values = _require({"title": title})
+    if association and not (src / "content" / "associations" / f"{association}.yaml").is_file():
+        raise click.BadParameter(f"协会 {association} 还没有台账文件", param_hint="--association")
+    if project and not (src / "content" / "projects" / f"{project}.yaml").is_file():
+        raise click.BadParameter(f"项目 {project} 不存在：content/projects/ 下没有 {project}.yaml", param_hint="--project")
     text = scaffold.story_text(values["title"], day.date() if day else date.today(), association, project)
     _write_new(src, "story", slug, text, config, divisions)

@@ -72,7 +72,7 @@ class SiteConfig(Closed):
     description: str = ""
     theme: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] = "default"
     as_of: IsoDate | None = None
-    edit_url: str | None = None
+    edit_url: Annotated[str, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = None
     per_page: Annotated[StrictInt, Field(ge=1, le=1000)] = 20
     brands: Annotated[dict[str, Brand], AfterValidator(_brand_keys)] = Field(
         default_factory=lambda: {k: Brand(**v) for k, v in DEFAULT_BRANDS.items()}
