@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import privacy
 from .config import CONFIG_FILE, SiteConfig
 from .diagnostics import Diagnostic, error, warning
 from .divisions import DivisionTable
@@ -57,6 +58,7 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if not parsed.ok:
         return None, parsed.diagnostics
     config, problems = validate_model(SiteConfig, parsed.data, parsed.locator, str(path), code="config")
+    problems += privacy.scan(text, path, config.privacy.allow if config else ())
     if config is not None and config.theme != "default" and not (src / "themes" / config.theme).is_dir():
         line, col = parsed.locator.value(("theme",))
         problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))
@@ -81,26 +83,35 @@ def load_records(
 
 
 def load_record(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic]]:
-    """Parse and validate one file alone."""
+    """Parse, validate and privacy-scan one file alone."""
+    record, problems, locator = _parse_and_validate(source, context)
+    phone = locator.values.get(("contact", "phone")) if locator and source.kind == "association" else None
+    config = context.get("config")
+    allow = config.privacy.allow if config is not None else ()
+    problems += privacy.scan(source.text, source.path, allow, [phone] if phone else [])
+    return record, problems
+
+
+def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic], Locator | None]:
     path = str(source.path)
     body, first_line = "", 1
     if source.kind in ("story", "page"):
         front, problems = split_front_matter(source)
         if front is None:
-            return None, problems
+            return None, problems, None
         parsed = load_yaml(front.yaml_text, path, front.yaml_line_offset)
         body, first_line = front.body, front.body_first_line
     else:
         parsed = load_yaml(source.text, path)
     if not parsed.ok:
-        return None, parsed.diagnostics
+        return None, parsed.diagnostics, parsed.locator
     model = MODELS[source.kind]
     data, problems = validate_model(model, parsed.data, parsed.locator, path, context)
     if data is None:
-        return None, parsed.diagnostics + problems
+        return None, parsed.diagnostics + problems, parsed.locator
     key = data.region if source.kind == "association" else source.slug
     record = Record(source.kind, key, source, data, parsed.locator, body, first_line)
-    return record, parsed.diagnostics + problems
+    return record, parsed.diagnostics + problems, parsed.locator
 
 
 def check_record(record: Record, src: Path) -> list[Diagnostic]:

@@ -29,7 +29,7 @@ def located(case: Path) -> list[str]:
 def test_every_code_has_a_case() -> None:
     from sitegen.diagnostics import CATALOG
 
-    without_case = set(CATALOG) - set(CASES) - {"privacy", "output"}
+    without_case = set(CATALOG) - set(CASES) - {"output"}
     assert not without_case, f"no invalid-site fixture for {sorted(without_case)}"
 
 
