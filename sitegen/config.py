@@ -53,7 +53,7 @@ class Brand(Closed):
 
 class Milestone(Closed):
     date: IsoDate
-    rate: Annotated[float, Field(ge=0, le=1)]
+    rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class CoverageConfig(Closed):

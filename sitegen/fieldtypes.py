@@ -89,11 +89,16 @@ def _vocabulary(name: str, label: str):
     return check
 
 
+def _whole_as_int(value: float) -> float | int:
+    """Keep 120 as 120, not 120.0, when an editor writes a whole number."""
+    return int(value) if value.is_integer() else value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 StrictInt = Annotated[int, Strict()]
 StrictBool = Annotated[bool, Strict()]
 NonNegInt = Annotated[int, Strict(), Field(ge=0)]
-NonNegNumber = Annotated[float, Strict(), Field(ge=0), AfterValidator(lambda v: int(v) if v == int(v) else v)]
+NonNegNumber = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False), AfterValidator(_whole_as_int)]
 Text = Annotated[str, Field(min_length=1)]
 RegionRef = Annotated[str, BeforeValidator(_code_text), AfterValidator(_region_format)]
 Region = Annotated[RegionRef, AfterValidator(_region_exists)]

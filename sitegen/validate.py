@@ -63,6 +63,8 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
         return f"字段“{field}”应为文字，现在是{_kind_of(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"字段“{field}”应为整数，现在是“{value}”"
+    if kind == "finite_number":
+        return f"字段“{field}”应为有限的数字，现在是“{value}”"
     if kind in ("float_type", "float_parsing"):
         return f"字段“{field}”应为数字，现在是“{value}”"
     if kind in ("bool_type", "bool_parsing"):

@@ -106,7 +106,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
             return text
         return int(text)
     if tag == "tag:yaml.org,2002:float":
-        return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+        return float(text.lower().replace(".inf", "inf").replace(".nan", "nan"))
     return text
 
 

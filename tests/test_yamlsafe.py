@@ -39,3 +39,13 @@ def test_syntax_errors_are_located_in_chinese() -> None:
 def test_deep_nesting_is_bounded() -> None:
     text = "a: " + "[" * 200 + "]" * 200 + "\n"
     assert any(d.code == "yaml-syntax" for d in load_yaml(text, "f").diagnostics)
+
+
+def test_special_floats_load_and_are_rejected_by_models() -> None:
+    from sitegen.models import Project
+    from sitegen.validate import validate_model
+
+    for value in (".inf", "-.Inf", ".nan", "1e999"):
+        parsed = load_yaml(f'title: t\nassociation: "330106"\nbrand: local\nsummary: s\nvolunteers: {value}\n', "f")
+        data, problems = validate_model(Project, parsed.data, parsed.locator, "f")
+        assert data is None and [(d.line, d.code) for d in problems] == [(5, "invalid-value")]
