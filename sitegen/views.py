@@ -68,6 +68,11 @@ class Views:
     def url(self, route: str) -> str:
         return self.site.href(route)
 
+    def edit_url(self, record: Record) -> str | None:
+        """The "edit this page" link: edit_url joined with the record's path relative to SRC."""
+        prefix = self.site.config.edit_url
+        return prefix + record.source.rel if prefix else None
+
     def association(self, region: str) -> AssociationView:
         if region not in self._associations:
             self._associations[region] = AssociationView(self, self.site.associations[region])
@@ -163,7 +168,7 @@ class AssociationView:
         self.status_label = STATUS_LABELS[self.data.status]
         self.model_years = site.model_years(self.region)
         self.is_model = bool(self.model_years)
-        self.edit_url = (site.config.edit_url + record.source.rel) if site.config.edit_url else None
+        self.edit_url = views.edit_url(record)
         self.description_html = views.html.get(("association", self.region, "description"), "")
 
     def __getattr__(self, name: str) -> Any:
@@ -236,7 +241,7 @@ class ProjectView:
         self.status_label = PROJECT_STATUS_LABELS[self.data.status]
         self.image_urls = [views.url(path) for path in self.data.images]
         self.description_html = views.html.get(("project", self.slug, "description"), "")
-        self.edit_url = (views.site.config.edit_url + record.source.rel) if views.site.config.edit_url else None
+        self.edit_url = views.edit_url(record)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.data, name)
@@ -263,7 +268,7 @@ class StoryView:
         self.url = views.url(urls.story(self.slug))
         self.cover_url = views.url(self.data.cover) if self.data.cover else None
         self.body_html = views.html.get(("story", self.slug, "body"), "")
-        self.edit_url = (views.site.config.edit_url + record.source.rel) if views.site.config.edit_url else None
+        self.edit_url = views.edit_url(record)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.data, name)
@@ -295,7 +300,7 @@ class PageView:
         self.title = record.data.title
         self.url = views.url(urls.page(self.slug))
         self.body_html = views.html.get(("page", self.slug, "body"), "")
-        self.edit_url = (views.site.config.edit_url + record.source.rel) if views.site.config.edit_url else None
+        self.edit_url = views.edit_url(record)
 
 
 def _level(division: Division | None) -> str:
