@@ -67,7 +67,9 @@ def render(result: BuildResult) -> BuildResult:
     result.diagnostics += problems
     result.pages = sum(1 for route in pages if route.endswith(".html"))
     generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site)}
-    for route, path in static_files(site.src, site.config.theme).items():
+    statics, problems = static_files(site.src, site.config.theme)
+    result.diagnostics += problems
+    for route, path in statics.items():
         if route in generated:
             result.diagnostics.append(
                 error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录")

@@ -43,15 +43,27 @@ def template_dirs(src: Path, theme: str) -> list[Path]:
     return [src / "templates"] + [root / "templates" for root in theme_roots(src, theme)]
 
 
-def static_files(src: Path, theme: str) -> dict[str, Path]:
-    """Route -> file of every static file; the site's static/ wins over the theme's."""
+def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """Route -> file of every static file; the site's static/ wins over the theme's.
+
+    Symbolic links that lead out of their static folder are refused: a public repository
+    must not be able to publish files from the build machine.
+    """
     files: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
     for root in [*reversed([r / "static" for r in theme_roots(src, theme)]), src / "static"]:
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
-                    files[path.relative_to(root).as_posix()] = path
-    return files
+        if not root.is_dir():
+            continue
+        real_root = root.resolve()
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+                continue
+            if not path.resolve().is_relative_to(real_root):
+                problems.append(error(path, 1, 1, "missing-file", "这是指向 static/ 之外的符号链接，不会被发布；请把文件本身放进 static/"))
+                continue
+            files[rel.as_posix()] = path
+    return files, problems
 
 
 def render_markdown(site: Site) -> tuple[dict[tuple[str, str, str], str], list[Diagnostic]]:

@@ -84,12 +84,16 @@ def discover(src: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     """All content files under SRC/content, sorted by path, decoded."""
     files: list[SourceFile] = []
     diagnostics: list[Diagnostic] = []
+    root = src.resolve()
     for kind, (folder, suffix) in KINDS.items():
         directory = src / "content" / folder
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
             if path.name.startswith(".") or not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(root):
+                diagnostics.append(error(path, 1, 1, "file-name", "这是指向站点目录之外的符号链接，不会被读取；请把文件本身放进 content/"))
                 continue
             if path.suffix != suffix:
                 diagnostics.append(

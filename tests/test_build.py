@@ -181,3 +181,14 @@ def test_unknown_theme_is_a_config_error(small_site: Path, tmp_path: Path) -> No
     config.write_text(config.read_text(encoding="utf-8") + "theme: fancy\n", encoding="utf-8")
     result = build(small_site, tmp_path / "out")
     assert [(d.code, d.line) for d in result.diagnostics] == [("config", 5)]
+
+
+def test_symlinks_out_of_the_site_are_refused(small_site: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("machine secret", encoding="utf-8")
+    (small_site / "static/leak.txt").symlink_to(secret)
+    (small_site / "content/pages/leak.md").symlink_to(secret)
+    result = build(small_site, tmp_path / "out")
+    found = sorted((Path(d.path).name, d.code) for d in result.diagnostics)
+    assert found == [("leak.md", "file-name"), ("leak.txt", "missing-file")]
+    assert not result.ok and not (tmp_path / "out").exists()
