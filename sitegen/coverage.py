@@ -66,6 +66,12 @@ class CoverageReport:
     def province(self, code: str) -> AreaCoverage | None:
         return next((p for p in self.provinces if p.region == code), None)
 
+    @property
+    def current_target(self) -> Milestone | None:
+        """The milestone "now" works towards: the next one on or after `as_of`, else the last."""
+        upcoming = [m for m in self.milestones if m.date >= self.as_of]
+        return upcoming[0] if upcoming else (self.milestones[-1] if self.milestones else None)
+
 
 def covers(association: Association, day: date) -> bool:
     if association.status == "preparing" or association.founded is None:

@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any
 
-from . import urls
+from . import evaluation, urls
 from .coverage import AreaCoverage, CoverageReport
 from .link import Site
 
@@ -145,6 +145,7 @@ def projects_csv(site: Site) -> bytes:
 
 def data_files(site: Site) -> dict[str, bytes]:
     """Route -> bytes of every open-data file."""
+    report = evaluation.evaluate(site)
     return {
         urls.data_file("associations.json"): dumps(association_records(site)),
         urls.data_file("associations.csv"): associations_csv(site),
@@ -152,4 +153,6 @@ def data_files(site: Site) -> dict[str, bytes]:
         urls.data_file("projects.csv"): projects_csv(site),
         urls.data_file("coverage.json"): coverage_json(site.coverage),
         urls.data_file("coverage.csv"): coverage_csv(site.coverage),
+        urls.data_file("evaluation.json"): dumps(evaluation.evaluation_document(report, site)),
+        urls.data_file("evaluation.csv"): to_csv(*evaluation.evaluation_rows(report, site)),
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import urls
+from . import evaluation, urls
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .render import PageRenderer, TemplateProblem, paginate
@@ -60,9 +60,22 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
                 "nodes": views.directory(province.region),
                 "projects": [p for p in views.projects if p.association.province_code == province.region],
                 "division": division,
+                "groups": views.figures.units_by_city(province),
+                "evaluated": views.evaluation.province(province.region),
             },
         )
     yield PageJob(urls.COVERAGE, "coverage.html", {"report": site.coverage})
+    yield PageJob(
+        urls.EVALUATION,
+        "evaluation.html",
+        {
+            "report": views.evaluation,
+            "indicators": evaluation.INDICATORS,
+            "max_score": evaluation.MAX_SCORE,
+            "average_text": evaluation.average_text,
+            "groups": [(s, views.scorecards(s.region)) for s in views.evaluation.provinces if s.count],
+        },
+    )
     yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
     yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects})
     for project in views.projects:

@@ -10,7 +10,7 @@ from __future__ import annotations
 # First path segments the generator owns; a free page may not take one of them.
 RESERVED = frozenset(
     {
-        "associations", "regions", "coverage", "models", "projects", "brands", "stories",
+        "associations", "regions", "coverage", "evaluation", "models", "projects", "brands", "stories",
         "tags", "search", "data", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
         "index.html", "assets", "page",
     }
@@ -19,6 +19,7 @@ RESERVED = frozenset(
 HOME = ""
 DIRECTORY = "associations/"
 COVERAGE = "coverage/"
+EVALUATION = "evaluation/"
 MODELS = "models/"
 PROJECTS = "projects/"
 STORIES = "stories/"

@@ -12,8 +12,9 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from . import urls
+from . import evaluation, urls
 from .divisions import Division
+from .figures import Figures
 from .link import Site
 from .load import Record
 from .pinyin import sort_key
@@ -143,6 +144,20 @@ class Views:
         return sorted(nodes, key=lambda n: (sort_key(n.division.name), n.division.code))
 
     @cached_property
+    def figures(self) -> Figures:
+        return Figures(self.site)
+
+    @cached_property
+    def evaluation(self) -> evaluation.EvaluationReport:
+        return evaluation.evaluate(self.site)
+
+    def scorecards(self, province: str) -> list[tuple[AssociationView, evaluation.Scorecard]]:
+        """A province's scorecards in directory order (never ranked by score)."""
+        summary = self.evaluation.province(province)
+        pairs = [(self.association(c.region), c) for c in summary.scorecards] if summary else []
+        return sorted(pairs, key=lambda pair: pair[0].sort_key)
+
+    @cached_property
     def national(self) -> AssociationView | None:
         return self.association("100000") if "100000" in self.site.associations else None
 
@@ -216,6 +231,11 @@ class AssociationView:
     @cached_property
     def stories(self) -> list[StoryView]:
         return [self._views.story(r) for r in self._views.site.stories_of_association.get(self.region, ())]
+
+    @property
+    def scorecard(self) -> evaluation.Scorecard | None:
+        """Its evaluation checklist: county-level associations only."""
+        return self._views.evaluation.scorecard(self.region)
 
     @property
     def trainings_sorted(self) -> list[Any]:

@@ -51,6 +51,9 @@ def test_every_page_kind_is_built(small_site: Path, tmp_path: Path) -> None:
         "data/projects.csv",
         "data/coverage.json",
         "data/coverage.csv",
+        "data/evaluation.json",
+        "data/evaluation.csv",
+        "evaluation/index.html",
         "img/a.svg",
         "assets/site.css",
     ]

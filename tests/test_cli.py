@@ -85,6 +85,37 @@ def test_coverage_as_of(small_site: Path) -> None:
     assert next(p for p in data["provinces"] if p["region"] == "330000")["covered"] == 2
 
 
+def test_coverage_as_of_prints_what_the_site_shows_for_that_date(small_site: Path, tmp_path: Path) -> None:
+    import re
+
+    from conftest import copy_site, text_of
+
+    from sitegen.coverage import percent
+
+    (tmp_path / "dated").mkdir()
+    dated = copy_site(small_site, tmp_path / "dated")
+    config = dated / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "as_of: 2021-12-31\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("build", "-s", str(dated), "-o", str(out), "-q").exit_code == 0
+    for fmt, name in (("csv", "coverage.csv"), ("json", "coverage.json")):
+        printed = run("coverage", "-s", str(small_site), "--as-of", "2021-12-31", "--format", fmt)
+        assert printed.stdout_bytes == (out / "data" / name).read_bytes(), fmt
+    data = json.loads((out / "data/coverage.json").read_text(encoding="utf-8"))
+    page = text_of(out / "coverage/index.html")
+    table = run("coverage", "-s", str(small_site), "--as-of", "2021-12-31").stdout
+    for area in [data["national"] | {"name": "全国"}, *data["provinces"]]:
+        shown = percent(area["covered"], area["counties"])
+        assert re.search(rf"{area['name']} [\d,]+ [\d,]+ {re.escape(shown)}", page), area["name"]
+        row = next(line for line in table.splitlines() if f" {area['name']} " in f" {line} ")
+        assert row.split()[2:5] == [str(area["counties"]), str(area["covered"]), shown]
+    # Milestones inclusive (西湖 founded on 2020-12-31 counts that day), 滨江 dissolved 2021-01-01.
+    zhejiang = next(p for p in data["provinces"] if p["region"] == "330000")
+    assert [(p["date"], p["covered"]) for p in zhejiang["series"]] == [
+        ("2019-01-01", 1), ("2020-12-31", 2), ("2021-01-01", 1), ("2021-12-31", 1),
+    ]  # fmt: skip
+
+
 def test_later_commands_are_absent() -> None:
     assert run("serve").exit_code == 2
     assert run("schema").exit_code == 2

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, broken_links, build_ok, copy_site, text_of
 
 from sitegen.build import check
+from sitegen.coverage import percent
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_demo_is_big_enough_to_mean_something(demo: tuple[Path, Path]) -> None:
 def test_every_page_kind_and_link(demo: tuple[Path, Path]) -> None:
     _, out = demo
     for path in (
-        "index.html", "associations/index.html", "coverage/index.html", "models/index.html",
+        "index.html", "associations/index.html", "coverage/index.html", "evaluation/index.html", "models/index.html",
         "projects/index.html", "stories/index.html", "stories/page/2/index.html", "404.html",
         "feed.xml", "sitemap.xml", "robots.txt", "about/index.html", "join/index.html",
         "regions/330000/index.html", "regions/460000/index.html",
@@ -78,3 +80,72 @@ def test_feed_and_sitemap_are_well_formed(demo: tuple[Path, Path]) -> None:
     assert feed.find("{http://www.w3.org/2005/Atom}updated").text == newest
     sitemap = ElementTree.parse(out / "sitemap.xml").getroot()
     assert len(sitemap) > 50
+
+
+def _svgs(html: str) -> list[str]:
+    return re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+
+
+def test_charts_are_on_coverage_and_province_pages(demo: tuple[Path, Path]) -> None:
+    from xml.etree import ElementTree
+
+    _, out = demo
+    coverage = json.loads((out / "data/coverage.json").read_text(encoding="utf-8"))
+    page = (out / "coverage/index.html").read_text(encoding="utf-8")
+    svgs = _svgs(page)
+    assert len(svgs) == 1 + 1 + 32  # national line chart, tile map, a bar per row (全国 + 31)
+    for svg in svgs:
+        root = ElementTree.fromstring(svg)  # well-formed
+        assert root.get("role") == "img" and root[0].tag.endswith("title") and root[1].tag.endswith("desc")
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # chart ids are unique on the page
+    # The tile map shows each province's rate exactly as the data file's counts give it.
+    tiles = dict(re.findall(r'data-region="(\d{6})">.*?chart-tile-rate"[^>]*>([^<]+)<', page, flags=re.S))
+    assert len(tiles) == 31
+    for province in coverage["provinces"]:
+        assert tiles[province["region"]] == percent(province["covered"], province["counties"])
+    # The table beside the national chart lists every point of the national series.
+    national_rows = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', page.split('id="by-province"')[0])
+    assert national_rows == [p["date"] for p in coverage["national"]["series"]]
+    zhejiang = (out / "regions/330000/index.html").read_text(encoding="utf-8")
+    assert 'id="line-330000-title"' in zhejiang and 'id="bar-330000-title"' in zhejiang
+    for svg in _svgs(zhejiang):
+        ElementTree.fromstring(svg)
+
+
+def test_province_page_lists_units_city_by_city(demo: tuple[Path, Path]) -> None:
+    _, out = demo
+    text = text_of(out / "regions/460000/index.html")
+    assert "海南省（直辖）" in text and "儋州市 已建 1 / 1" in text  # a city without counties counts once
+    assert "五指山市 已建" in text and "筹备中" in text and "未建" in text
+
+
+def test_evaluation_page_shows_the_data_file_numbers(demo: tuple[Path, Path]) -> None:
+    from sitegen.evaluation import average_text
+
+    _, out = demo
+    data = json.loads((out / "data/evaluation.json").read_text(encoding="utf-8"))
+    page = (out / "evaluation/index.html").read_text(encoding="utf-8")
+    assert len(data["associations"]) >= 20
+    for card in data["associations"]:
+        row = re.search(rf'<tr>\s*<th scope="row"><a href="/associations/{card["region"]}/#evaluation">.*?</tr>', page, flags=re.S)
+        assert row, card["region"]
+        cells = re.findall(r'<td class="num[^"]*">(?:<strong>)?(?:<span[^>]*>[^<]*</span>)*\s*(\d+)', row.group(0))
+        assert [int(c) for c in cells] == [card["score"]] + [i["points"] for i in card["indicators"]]
+        own = text_of(out / f"associations/{card['region']}/index.html")
+        assert f"建设评估清单 {card['score']} / 100 分" in own
+    national = data["national"]
+    total = re.search(r'<tr class="total">.*?</tr>', page, flags=re.S).group(0)
+    cells = re.findall(r'<td class="num">([^<]+)</td>', total)
+    expected = [str(national["associations"]), average_text(national["points"], national["associations"])]
+    expected += [f"{national['met'][i['key']]} / {national['associations']}" for i in data["indicators"]]
+    assert cells == expected
+    assert "平均得分 " + average_text(national["points"], national["associations"]) in text_of(out / "evaluation/index.html")
+    assert "建设评估清单" not in text_of(out / "associations/330000/index.html")  # provinces get none
+
+
+def test_home_page_shows_target_and_latest_models(demo: tuple[Path, Path]) -> None:
+    _, out = demo
+    text = text_of(out / "index.html")
+    assert "目标 100.0%（期限 2023年12月31日 已过）" in text
+    assert re.search(r"\d{4} 年度示范协会", text)

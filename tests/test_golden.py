@@ -17,6 +17,8 @@ FILES = [
     "index.html",
     "associations/index.html",
     "associations/330106/index.html",
+    "regions/330000/index.html",
+    "evaluation/index.html",
     "projects/xihu-jinhui/index.html",
     "stories/index.html",
     "stories/story-1/index.html",
@@ -30,6 +32,8 @@ FILES = [
     "data/associations.csv",
     "data/projects.csv",
     "data/coverage.csv",
+    "data/evaluation.json",
+    "data/evaluation.csv",
 ]
 
 

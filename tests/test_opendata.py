@@ -26,7 +26,7 @@ def test_data_files(small_site: Path, tmp_path: Path) -> None:
     assert set(coverage) == {"as_of", "milestones", "national", "provinces"}
     assert coverage["milestones"][0] == {"date": "2020-12-31", "rate": 0.5}
     assert set(coverage["provinces"][0]) == {"region", "name", "counties", "covered", "rate", "series"}
-    for name in ("associations.csv", "projects.csv", "coverage.csv"):
+    for name in ("associations.csv", "projects.csv", "coverage.csv", "evaluation.csv"):
         raw = (out / "data" / name).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
