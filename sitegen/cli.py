@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, opendata, scaffold
+from . import __version__, opendata, scaffold, schema
 from .build import analyse, build, check
 from .coverage import percent
 from .diagnostics import Diagnostic, format_json, has_errors
@@ -259,3 +259,26 @@ def new_story(slug: str, src: Path, title, day, association, project) -> None:
         raise click.BadParameter(f"项目 {project} 不存在：content/projects/ 下没有 {project}.yaml", param_hint="--project")
     text = scaffold.story_text(values["title"], day.date() if day else date.today(), association, project)
     _write_new(src, "story", slug, text, config, divisions)
+
+
+@main.command("schema")
+@SRC_OPTION
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help=f"输出目录（默认 SRC/{schema.SCHEMA_DIR}）")
+def schema_command(src: Path, out: Path | None) -> None:
+    """为编辑器生成 JSON Schema：每种记录一个，外加 sitegen.yaml 的；品牌等词表取自站点配置。
+
+    从不覆盖已有文件：内容相同的跳过，内容不同时什么也不写并退出（码 2）。
+    """
+    src = _existing_src(src)
+    config, _ = _site(src)
+    out = out if out is not None else src / schema.SCHEMA_DIR
+    files = {out / schema.file_name(name): schema.render(generated) for name, generated in schema.build_schemas(config).items()}
+    try:
+        written = scaffold.create_all(files)
+    except FileExistsError as exc:
+        names = "、".join(str(path) for path in exc.args)
+        raise click.UsageError(f"这些文件已存在且内容不同，不会覆盖：{names}。词表改过时，请先删除 {out} 再运行 sitegen schema") from None
+    for path in written:
+        click.echo(f"已写入 {path}")
+    if not written:
+        click.echo(f"{out} 中的 JSON Schema 已是最新，没有改动")

@@ -2,6 +2,9 @@
 
 Errors raised here are `PydanticCustomError`s whose type names map to diagnostic codes in
 `validate.py` and whose messages are already Chinese and say what to change.
+
+The `WithJsonSchema` and `json_schema_extra` annotations only shape the JSON Schemas that
+editors read (`schema.py`); they change nothing in validation.
 """
 
 from __future__ import annotations
@@ -10,7 +13,15 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    WithJsonSchema,
+)
 from pydantic import ValidationInfo as Info
 from pydantic_core import PydanticCustomError
 
@@ -18,6 +29,23 @@ from . import creditcode
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 REGION_RE = re.compile(r"^\d{6}$")
+
+# JSON Schema shapes for editors: as close to the validators below as JSON Schema can say.
+DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+REGION_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{6}$"},
+        {"type": "integer", "minimum": 100000, "maximum": 999999},
+    ]
+}
+CREDIT_CODE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"},
+        {"type": "integer", "minimum": 10**17, "maximum": 10**18 - 1},
+    ]
+}
+VOCABULARY_KEY = "x-sitegen-vocabulary"  # replaced by the site's enum in schema.py
 
 
 class Closed(BaseModel):
@@ -94,16 +122,16 @@ def _whole_as_int(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema(DATE_SCHEMA)]
 StrictInt = Annotated[int, Strict()]
 StrictBool = Annotated[bool, Strict()]
 NonNegInt = Annotated[int, Strict(), Field(ge=0)]
 NonNegNumber = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False), AfterValidator(_whole_as_int)]
 Text = Annotated[str, Field(min_length=1)]
-RegionRef = Annotated[str, BeforeValidator(_code_text), AfterValidator(_region_format)]
+RegionRef = Annotated[str, BeforeValidator(_code_text), AfterValidator(_region_format), WithJsonSchema(REGION_SCHEMA)]
 Region = Annotated[RegionRef, AfterValidator(_region_exists)]
-CreditCode = Annotated[str, BeforeValidator(_code_text), AfterValidator(_credit_code)]
-BrandKey = Annotated[str, AfterValidator(_vocabulary("brands", "品牌"))]
-TargetGroup = Annotated[str, AfterValidator(_vocabulary("targets", "服务对象"))]
-FundingSource = Annotated[str, AfterValidator(_vocabulary("funding", "资金来源"))]
+CreditCode = Annotated[str, BeforeValidator(_code_text), AfterValidator(_credit_code), WithJsonSchema(CREDIT_CODE_SCHEMA)]
+BrandKey = Annotated[str, AfterValidator(_vocabulary("brands", "品牌")), Field(json_schema_extra={VOCABULARY_KEY: "brands"})]
+TargetGroup = Annotated[str, AfterValidator(_vocabulary("targets", "服务对象")), Field(json_schema_extra={VOCABULARY_KEY: "targets"})]
+FundingSource = Annotated[str, AfterValidator(_vocabulary("funding", "资金来源")), Field(json_schema_extra={VOCABULARY_KEY: "funding"})]
 Year = Annotated[int, Strict(), Field(ge=1949, le=2100)]

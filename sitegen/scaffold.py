@@ -130,3 +130,27 @@ def create(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+
+def create_all(files: dict[Path, str]) -> list[Path]:
+    """Create several new files, all or none: never overwrites, skips identical files.
+
+    Raises FileExistsError naming every file that exists with other content (then nothing is
+    written). Returns the files written.
+    """
+    conflicts = [path for path, text in files.items() if path.exists() and not _same(path, text)]
+    if conflicts:
+        raise FileExistsError(*conflicts)
+    written = []
+    for path, text in files.items():
+        if path.exists():
+            continue
+        create(path, text)
+        written.append(path)
+    return written
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.is_file() and path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
