@@ -12,7 +12,7 @@ import click
 from . import __version__, opendata, scaffold, schema
 from .build import analyse, build, check
 from .coverage import percent
-from .diagnostics import Diagnostic, format_json, has_errors
+from .diagnostics import Diagnostic, format_github, format_json, has_errors
 from .divisions import load_divisions
 from .load import load_config
 from .sources import KINDS, SLUG_RE
@@ -43,6 +43,10 @@ def _checked_out(src: Path, out: Path) -> Path:
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
     if fmt == "json":
         click.echo(format_json(diagnostics))
+        return
+    if fmt == "github":  # GitHub Actions annotations: errors show on the lines of a pull request
+        if diagnostics:
+            click.echo(format_github(diagnostics))
         return
     for diagnostic in diagnostics:
         click.echo(diagnostic.format_text(), err=True)
@@ -97,12 +101,15 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
 
 @main.command("check")
 @SRC_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    help="text：每行一条；json：JSON 数组；github：GitHub Actions 注释，错误标在拉取请求的改动行上",
+)
 def check_command(src: Path, fmt: str) -> None:
     """校验全部内容（含草稿），不写任何文件。"""
     result = check(_existing_src(src))
     _print_diagnostics(result.diagnostics, fmt)
-    if fmt == "text":
+    if fmt in ("text", "github"):
         state = "未通过" if has_errors(result.diagnostics) else "通过"
         click.echo(f"检查{state}：{_summary(result.diagnostics)}", err=True)
     sys.exit(1 if has_errors(result.diagnostics) else 0)

@@ -108,3 +108,26 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def format_json(diagnostics: Iterable[Diagnostic], cwd: Path | None = None) -> str:
     items = [d.as_json(cwd) for d in diagnostics]
     return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+def format_github(diagnostics: Iterable[Diagnostic], cwd: Path | None = None) -> str:
+    """GitHub Actions workflow commands: each diagnostic annotates its line in a pull request."""
+    lines = []
+    for d in diagnostics:
+        properties = {
+            "file": d.display_path(cwd),
+            "line": str(d.line),
+            "col": str(d.column),
+            "title": f"{CATALOG[d.code]} [{d.code}]",
+        }
+        props = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
+        lines.append(f"::{d.severity.value} {props}::{_escape_data(d.message)}")
+    return "\n".join(lines)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
