@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -165,17 +166,42 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _require(values: dict[str, str | None], defaults: dict[str, str] | None = None) -> dict[str, str]:
-    """Prompt for missing required options on a terminal; otherwise exit 2 naming them."""
-    defaults = defaults or {}
+# How a missing value is named in errors and asked for on a terminal.
+_LABELS = {
+    "region": ("REGION", "区划代码（6 位，例如 330106）"),
+    "slug": ("SLUG", "文件名（小写字母、数字和连字符，例如 xihu-jinhui-zhulao）"),
+    "name": ("--name", "协会全称"),
+    "title": ("--title", "标题"),
+    "association": ("--association", "承办协会的区划代码"),
+    "brand": ("--brand", "品牌键"),
+    "summary": ("--summary", "一段话简介"),
+}
+
+
+def _require(
+    values: dict[str, str | None],
+    defaults: dict[str, str] | None = None,
+    checks: dict[str, Callable[[str], str]] | None = None,
+) -> dict[str, str]:
+    """Required values: given, or asked for on a terminal; otherwise exit 2 naming them all.
+
+    `checks[name]` validates a value and may raise click.BadParameter: a given value that fails
+    is a usage error, a typed one is asked for again.
+    """
+    defaults, checks = defaults or {}, checks or {}
     missing = [name for name, value in values.items() if not value]
     if missing and not _interactive():
-        names = "、".join(f"--{name}" for name in missing)
-        raise click.UsageError(f"缺少必填选项：{names}（在终端中运行时会逐项询问）")
-    filled = dict(values)
-    for name in missing:
-        filled[name] = click.prompt(name, default=defaults.get(name) or None)
-    return {k: v for k, v in filled.items() if v}
+        names = "、".join(_LABELS.get(name, (f"--{name}",))[0] for name in missing)
+        raise click.UsageError(f"缺少必填项：{names}（在终端中运行时会逐项询问）")
+    filled: dict[str, str] = {}
+    for name, value in values.items():
+        check = checks.get(name, str.strip)
+        if value:
+            filled[name] = check(value)
+        else:
+            label = _LABELS.get(name, (name, name))[1]
+            filled[name] = click.prompt(label, default=defaults.get(name) or None, value_proc=lambda v, c=check: c(v.strip()))
+    return filled
 
 
 def _site(src: Path):
@@ -191,13 +217,27 @@ def _write_new(src: Path, kind: str, slug: str, text: str, config, divisions) ->
     if record is None or has_errors(problems):
         _print_diagnostics(problems)
         raise click.UsageError("给出的取值无法生成合规的记录，请按上面的提示修改选项")
-    folder, suffix = KINDS[kind]
-    path = src / "content" / folder / f"{slug}{suffix}"
+    path = _record_path(src, kind, slug)
     try:
         scaffold.create(path, text)
     except FileExistsError:
         raise click.UsageError(f"文件已存在，不会覆盖：{path}") from None
-    click.echo(f"已创建 {path}")
+    click.echo(f"已创建 {_shown(path)}")
+    if not (src / schema.SCHEMA_DIR / schema.file_name(kind)).is_file():
+        click.echo(f"提示：运行 sitegen schema 生成 {schema.SCHEMA_DIR}/，编辑器就能按文件第一行的说明即时检查本文件。")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _record_path(src: Path, kind: str, slug: str) -> Path:
+    folder, suffix = KINDS[kind]
+    return src / "content" / folder / f"{slug}{suffix}"
 
 
 def _slug(slug: str) -> str:
@@ -206,20 +246,55 @@ def _slug(slug: str) -> str:
     return slug
 
 
+def _new_slug(src: Path, kind: str) -> Callable[[str], str]:
+    """A valid file name whose file does not exist yet: `new` never overwrites."""
+
+    def check(slug: str) -> str:
+        _slug(slug)
+        path = _record_path(src, kind, slug)
+        if path.exists():
+            raise click.BadParameter(f"{path} 已存在，不会覆盖；请换一个文件名", param_hint="SLUG")
+        return slug
+
+    return check
+
+
+def _known_association(src: Path, divisions, hint: str) -> Callable[[str], str]:
+    """A region code with a ledger file in this site; its name is shown back on a terminal."""
+
+    def check(region: str) -> str:
+        region = region.strip()
+        if not (src / "content" / "associations" / f"{region}.yaml").is_file():
+            raise click.BadParameter(f"协会 {region} 还没有台账文件 content/associations/{region}.yaml，请先运行 sitegen new association {region}", param_hint=hint)
+        if _interactive():
+            click.echo(f"  → {divisions.full_name(region) if region in divisions else region}")
+        return region
+
+    return check
+
+
 @new_group.command("association")
-@click.argument("region")
+@click.argument("region", required=False)
 @SRC_OPTION
 @click.option("--name", help="协会全称，例如 杭州市西湖区青年志愿者协会")
 @click.option("--status", type=click.Choice(["active", "preparing"]), default="active", show_default=True)
 @click.option("--founded", type=click.DateTime(formats=["%Y-%m-%d"]), help="成立日期（默认今天；筹备中不填）")
-def new_association(region: str, src: Path, name: str | None, status: str, founded) -> None:
-    """新建协会台账 content/associations/REGION.yaml。"""
+def new_association(region: str | None, src: Path, name: str | None, status: str, founded) -> None:
+    """新建协会台账 content/associations/REGION.yaml（在终端中会询问区划代码并显示地名）。"""
     src = _existing_src(src)
     config, divisions = _site(src)
-    if region not in divisions:
-        raise click.BadParameter(f"区划代码“{region}”不在 2023 年统计用区划代码表中", param_hint="REGION")
-    if _interactive() and not name:
-        click.echo(f"区划：{divisions.full_name(region)}")
+
+    def new_region(code: str) -> str:
+        code = code.strip()
+        if code not in divisions:
+            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="REGION")
+        if _record_path(src, "association", code).exists():
+            raise click.BadParameter(f"{_record_path(src, 'association', code)} 已存在，不会覆盖", param_hint="REGION")
+        if _interactive():
+            click.echo(f"  → 区划：{divisions.full_name(code)}")
+        return code
+
+    region = _require({"region": region}, checks={"region": new_region})["region"]
     values = _require({"name": name}, {"name": scaffold.default_association_name(region, divisions)})
     day = founded.date() if founded else (None if status == "preparing" else date.today())
     text = scaffold.association_text(region, values["name"], day, status, divisions)
@@ -227,45 +302,54 @@ def new_association(region: str, src: Path, name: str | None, status: str, found
 
 
 @new_group.command("project")
-@click.argument("slug")
+@click.argument("slug", required=False)
 @SRC_OPTION
 @click.option("--title", help="项目名称")
 @click.option("--association", help="承办协会的区划代码")
 @click.option("--brand", help="品牌键，例如 jinhui")
 @click.option("--summary", help="一段话简介")
-def new_project(slug: str, src: Path, title, association, brand, summary) -> None:
-    """新建项目 content/projects/SLUG.yaml。"""
+def new_project(slug: str | None, src: Path, title, association, brand, summary) -> None:
+    """新建项目 content/projects/SLUG.yaml（在终端中会逐项询问，品牌从列表中选）。"""
     src = _existing_src(src)
-    slug = _slug(slug)
     config, divisions = _site(src)
+
+    def known_brand(key: str) -> str:
+        if key not in config.brands:
+            raise click.BadParameter(f"品牌“{key}”不在 sitegen.yaml 的品牌中，可选：{'、'.join(config.brands)}", param_hint="--brand")
+        return key
+
     if _interactive() and not brand:
         click.echo("品牌：" + " · ".join(f"{k}（{b.name}）" for k, b in config.brands.items()))
-    values = _require({"title": title, "association": association, "brand": brand, "summary": summary})
-    if not (src / "content" / "associations" / f"{values['association']}.yaml").is_file():
-        raise click.BadParameter(f"协会 {values['association']} 还没有台账文件，请先运行 sitegen new association {values['association']}", param_hint="--association")
+    values = _require(
+        {"slug": slug, "title": title, "association": association, "brand": brand, "summary": summary},
+        checks={
+            "slug": _new_slug(src, "project"),
+            "association": _known_association(src, divisions, "--association"),
+            "brand": known_brand,
+        },
+    )
     text = scaffold.project_text(values["title"], values["association"], values["brand"], values["summary"], config)
-    _write_new(src, "project", slug, text, config, divisions)
+    _write_new(src, "project", values["slug"], text, config, divisions)
 
 
 @new_group.command("story")
-@click.argument("slug")
+@click.argument("slug", required=False)
 @SRC_OPTION
 @click.option("--title", help="标题")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="日期（默认今天）")
 @click.option("--association", help="所属协会的区划代码")
 @click.option("--project", help="相关项目")
-def new_story(slug: str, src: Path, title, day, association, project) -> None:
+def new_story(slug: str | None, src: Path, title, day, association, project) -> None:
     """新建典型事迹 content/stories/SLUG.md。"""
     src = _existing_src(src)
-    slug = _slug(slug)
     config, divisions = _site(src)
-    values = _require({"title": title})
-    if association and not (src / "content" / "associations" / f"{association}.yaml").is_file():
-        raise click.BadParameter(f"协会 {association} 还没有台账文件", param_hint="--association")
+    values = _require({"slug": slug, "title": title}, checks={"slug": _new_slug(src, "story")})
+    if association:
+        association = _known_association(src, divisions, "--association")(association)
     if project and not (src / "content" / "projects" / f"{project}.yaml").is_file():
         raise click.BadParameter(f"项目 {project} 不存在：content/projects/ 下没有 {project}.yaml", param_hint="--project")
     text = scaffold.story_text(values["title"], day.date() if day else date.today(), association, project)
-    _write_new(src, "story", slug, text, config, divisions)
+    _write_new(src, "story", values["slug"], text, config, divisions)
 
 
 @main.command("schema")

@@ -3,6 +3,11 @@
 Each function returns the text of a record that `check` accepts; `create` writes it without
 ever overwriting. Optional fields are present as comments with an example, so an editor learns
 the model by reading the file.
+
+Every record starts with a `# yaml-language-server: $schema=…` modeline naming the schema that
+`sitegen schema` writes to `.schemas/`, so editors with the YAML language server check the file
+while it is typed. In Markdown the modeline is the first line of the front matter: it is a YAML
+comment there, invisible to the build, and read by editors that treat front matter as YAML.
 """
 
 from __future__ import annotations
@@ -17,6 +22,13 @@ from .diagnostics import Diagnostic
 from .divisions import DivisionTable
 from .load import Record, load_record
 from .sources import KINDS, SourceFile
+
+SCHEMA_DIR = ".schemas"
+
+
+def modeline(kind: str) -> str:
+    """The schema comment for a record in content/<folder>/: the schema path is relative to it."""
+    return f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/{kind}.schema.json"
 
 
 def q(value: str) -> str:
@@ -38,7 +50,8 @@ def default_association_name(region: str, divisions: DivisionTable) -> str:
 def association_text(region: str, name: str, founded: date | None, status: str, divisions: DivisionTable) -> str:
     place = divisions.full_name(region) if region in divisions else region
     founded_line = f"founded: {founded.isoformat()}" if founded else "# founded: 2024-01-01     # 成立日期；筹备中可不填"
-    return f"""# 协会台账：{name}（{place}）
+    return f"""{modeline("association")}
+# 协会台账：{name}（{place}）
 # 以 # 开头的是注释。需要某个字段时，删去行首的“# ”并按示例填写；日期一律写成 YYYY-MM-DD。
 region: "{region}"
 name: {q(name)}
@@ -75,7 +88,8 @@ status: {status}                # active 正常 · preparing 筹备中 · dissol
 
 def project_text(title: str, association: str, brand: str, summary: str, config: SiteConfig) -> str:
     brands = " · ".join(config.brands)
-    return f"""# 项目库：{title}
+    return f"""{modeline("project")}
+# 项目库：{title}
 # 以 # 开头的是注释。需要某个字段时，删去行首的“# ”并按示例填写。
 title: {q(title)}
 association: "{association}"        # 承办协会的区划代码
@@ -102,6 +116,7 @@ def story_text(title: str, day: date, association: str | None, project: str | No
     association_line = f'association: "{association}"' if association else '# association: "330106"     # 所属协会的区划代码'
     project_line = f"project: {project}" if project else "# project: xihu-jinhui        # 相关项目（须由上面的协会承办）"
     return f"""---
+{modeline("story")}
 title: {q(title)}
 date: {day.isoformat()}
 # summary: "一句话摘要"
@@ -114,6 +129,19 @@ date: {day.isoformat()}
 ---
 
 在这里用 Markdown 写正文。请勿写入身份证号、手机号等个人信息。
+"""
+
+
+def page_text(title: str, menu: int | None, body: str) -> str:
+    menu_line = f"menu: {menu}                          # 在主导航中的位置，数字小的靠前" if menu is not None else "# menu: 10                        # 填写后出现在主导航中"
+    return f"""---
+{modeline("page")}
+title: {q(title)}
+{menu_line}
+# draft: true                        # 草稿不发布
+---
+
+{body.strip()}
 """
 
 
@@ -130,6 +158,7 @@ def create(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+
 
 def create_all(files: dict[Path, str]) -> list[Path]:
     """Create several new files, all or none: never overwrites, skips identical files.
