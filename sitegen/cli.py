@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, opendata, scaffold, schema
+from . import __version__, opendata, scaffold, schema, starter
 from .build import analyse, build, check
+from .config import SiteConfig
 from .coverage import percent
 from .diagnostics import Diagnostic, format_github, format_json, has_errors
 from .divisions import load_divisions
@@ -373,3 +374,59 @@ def schema_command(src: Path, out: Path | None) -> None:
         click.echo(f"已写入 {path}")
     if not written:
         click.echo(f"{out} 中的 JSON Schema 已是最新，没有改动")
+
+
+@main.command("init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--region", help=f"本站协会的区划代码（默认 {starter.DEFAULT_REGION}；在终端中会询问）")
+@click.option("--title", help="网站名称（默认为协会全称）")
+@click.option("--base-url", default=starter.DEFAULT_BASE_URL, show_default=True, help="发布后的网址；用 GitHub / GitLab Pages 发布时由 CI 传入，可以不填")
+@click.option("--pip", "pip_spec", help="CI 中安装 sitegen 的 pip 参数（默认取本机 sitegen 的安装来源）")
+def init_command(directory: Path, region: str | None, title: str | None, base_url: str, pip_spec: str | None) -> None:
+    """新建站点：配置、协会/项目/事迹/页面各一条示例、编辑器设置和 CI 文件。
+
+    DIRECTORY 须为空目录（新克隆的空仓库只有 .git 也可以）或尚不存在；从不覆盖文件。
+    """
+    if directory.exists() and not directory.is_dir():
+        raise click.UsageError(f"{directory} 不是目录")
+    if directory.is_dir() and any(child.name != ".git" for child in directory.iterdir()):
+        raise click.UsageError(f"目录 {directory} 不是空的：sitegen init 只在空目录（或只有 .git 的新仓库）中创建站点，从不覆盖文件")
+    divisions = load_divisions()
+
+    def known_region(code: str) -> str:
+        code = code.strip()
+        if code not in divisions:
+            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="--region")
+        if _interactive():
+            click.echo(f"  → 区划：{divisions.full_name(code)}")
+        return code
+
+    if region is None and _interactive():
+        region = click.prompt("本站协会的区划代码（6 位）", default=starter.DEFAULT_REGION, value_proc=known_region)
+    region = known_region(region or starter.DEFAULT_REGION)
+    default_title = scaffold.default_association_name(region, divisions)
+    if title is None and _interactive():
+        title = click.prompt("网站名称", default=default_title)
+    try:
+        SiteConfig(title=title or default_title, base_url=base_url)
+    except ValueError as exc:
+        raise click.BadParameter(f"“{base_url}”不是完整网址，例如 https://example.org/ 或 https://example.org/volunteer/", param_hint="--base-url") from exc
+    pip = pip_spec or starter.installed_from()
+    files = starter.site_files(starter.Starter(region, title or default_title, base_url, pip), divisions, date.today())
+    try:
+        written = scaffold.create_all({directory / rel: text for rel, text in files.items()})
+    except FileExistsError as exc:
+        raise click.UsageError(f"文件已存在，不会覆盖：{'、'.join(map(str, exc.args))}") from None
+    click.echo(f"已在 {directory} 创建新站点（{len(written)} 个文件）：配置、协会/项目/事迹/页面各一条示例、编辑器设置、GitHub 与 GitLab 的 CI 文件。")
+    click.echo("下一步：")
+    if directory.resolve() != Path.cwd().resolve():
+        click.echo(f"  cd {directory}")
+    click.echo("  sitegen check                      # 检查内容")
+    click.echo("  sitegen build                      # 构建网站到 output/")
+    click.echo("  python -m http.server -d output    # 预览：在浏览器打开 http://localhost:8000/")
+    if pip == starter.PLACEHOLDER_PIP:
+        click.echo(
+            "注意：CI 文件（.github/workflows/sitegen.yml、.gitlab-ci.yml）中的 SITEGEN_PIP 还是占位值，"
+            "请改为安装 sitegen 的 pip 参数（例如 sitegen @ git+https://…/sitegen.git@v0.1.0），或在 CI 设置中定义变量 SITEGEN_PIP。",
+            err=True,
+        )
