@@ -49,7 +49,7 @@ def default_association_name(region: str, divisions: DivisionTable) -> str:
 
 def association_text(region: str, name: str, founded: date | None, status: str, divisions: DivisionTable) -> str:
     place = divisions.full_name(region) if region in divisions else region
-    founded_line = f"founded: {founded.isoformat()}" if founded else "# founded: 2024-01-01     # 成立日期；筹备中可不填"
+    founded_line = f"founded: {founded.isoformat()}          # 成立日期，请核对（sitegen new 默认填今天）" if founded else "# founded: 2024-01-01     # 成立日期；筹备中可不填"
     return f"""{modeline("association")}
 # 协会台账：{name}（{place}）
 # 以 # 开头的是注释。需要某个字段时，删去行首的“# ”并按示例填写；日期一律写成 YYYY-MM-DD。
