@@ -42,6 +42,16 @@ def _checked_out(src: Path, out: Path) -> Path:
     return out
 
 
+def _valid_base_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        SiteConfig(title="-", base_url=value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是完整网址，例如 https://example.org/ 或 https://example.org/volunteer/", param_hint="--base-url") from None
+    return value
+
+
 def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
     if fmt == "json":
         click.echo(format_json(diagnostics))
@@ -83,7 +93,7 @@ def main() -> None:
 @main.command("build")
 @SRC_OPTION
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="输出目录（默认 SRC/output）")
-@click.option("--base-url", help="覆盖 sitegen.yaml 中的 base_url")
+@click.option("--base-url", callback=lambda ctx, param, value: _valid_base_url(value), help="覆盖 sitegen.yaml 中的 base_url")
 @click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
 def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, quiet: bool) -> None:

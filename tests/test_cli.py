@@ -146,3 +146,8 @@ def test_new_never_overwrites_and_names_missing_options(small_site: Path) -> Non
     assert missing.exit_code == 2 and "--association" in missing.output and "--summary" in missing.output
     assert run("new", "project", "Bad_Slug", "-s", src).exit_code == 2
     assert run("new", "association", "339999", "-s", src, "--name", "x").exit_code == 2
+
+
+def test_bad_base_url_is_a_usage_error(small_site: Path, tmp_path: Path) -> None:
+    result = run("build", "-s", str(small_site), "-o", str(tmp_path / "out"), "--base-url", "example.org")
+    assert result.exit_code == 2 and "--base-url" in result.output
