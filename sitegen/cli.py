@@ -111,6 +111,32 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
         click.echo(f"已构建 {result.pages} 个页面（共 {len(result.files)} 个文件{reused}），用时 {result.seconds:.2f} 秒 → {out}")
 
 
+@main.command("serve")
+@SRC_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只在本机可访问）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选一个空闲端口）")
+def serve_command(src: Path, host: str, port: int) -> None:
+    """预览：构建到 SRC/output 并在本机提供访问，修改内容、模板或配置后自动重新构建并刷新页面。"""
+    from .serve import DevServer  # watchfiles is only needed here
+
+    src = _existing_src(src)
+    out = _checked_out(src, src / "output")
+
+    def report(result) -> None:
+        _print_diagnostics(result.diagnostics)
+        if result.ok and result.site is not None:
+            click.echo(f"已构建 {result.pages} 个页面，用时 {result.seconds:.2f} 秒", err=True)
+        else:
+            click.echo(f"构建失败：{_summary(result.diagnostics)}。继续提供上一次的输出，修改后会自动重新构建。", err=True)
+
+    try:
+        server = DevServer(src, out, host, port, report=report)
+    except OSError as exc:
+        raise click.UsageError(f"无法监听 {host}:{port}：{exc.strerror or exc}") from None
+    click.echo(f"预览地址：{server.url}（按 Ctrl+C 停止）", err=True)
+    server.serve_forever()
+
+
 @main.command("check")
 @SRC_OPTION
 @click.option(
@@ -433,7 +459,7 @@ def init_command(directory: Path, region: str | None, title: str | None, base_ur
         click.echo(f"  cd {directory}")
     click.echo("  sitegen check                      # 检查内容")
     click.echo("  sitegen build                      # 构建网站到 output/")
-    click.echo("  python -m http.server -d output    # 预览：在浏览器打开 http://localhost:8000/")
+    click.echo("  sitegen serve                      # 预览：在浏览器打开它显示的地址，保存后自动刷新")
     if pip == starter.PLACEHOLDER_PIP:
         click.echo(
             "注意：CI 文件（.github/workflows/sitegen.yml、.gitlab-ci.yml）中的 SITEGEN_PIP 还是占位值，"

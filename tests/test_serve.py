@@ -1,0 +1,175 @@
+"""The dev server: serves only OUT, injects the reload script, never drops a save."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.serve import EVENTS_PATH, DevServer
+from tests.conftest import copy_site
+
+TIMEOUT = 10.0
+
+
+def _get(server: DevServer, path: str) -> tuple[int, dict[str, str], bytes]:
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=5)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+class Events:
+    """Reads the server-sent events in a thread and keeps every `state` payload."""
+
+    def __init__(self, server: DevServer) -> None:
+        host, port = server.httpd.server_address[:2]
+        self.conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+        self.conn.request("GET", EVENTS_PATH)
+        self.response = self.conn.getresponse()
+        assert self.response.headers["Content-Type"].startswith("text/event-stream")
+        self.states: list[dict] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("data: "):
+                    self.states.append(json.loads(line[len("data: "):]))
+        except (OSError, ValueError):
+            pass
+
+    def wait_for(self, predicate, what: str) -> dict:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            for state in list(self.states):
+                if predicate(state):
+                    return state
+            time.sleep(0.02)
+        raise AssertionError(f"no event {what} within {TIMEOUT} s: {self.states}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _poll(server: DevServer, path: str, *needles: bytes) -> bytes:
+    deadline = time.monotonic() + TIMEOUT
+    body = b""
+    while time.monotonic() < deadline:
+        _, _, body = _get(server, path)
+        if all(needle in body for needle in needles):
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never showed {needles} within {TIMEOUT} s")
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    src = copy_site("small", tmp_path)
+    server = DevServer(src, src / "output", "127.0.0.1", 0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_serves_the_site_under_its_base_path(served: DevServer) -> None:
+    assert served.base_path == "/volunteer/"
+    assert served.httpd.server_address[0] == "127.0.0.1"
+    status, headers, _ = _get(served, "/")
+    assert status == 302 and headers["Location"] == "/volunteer/"
+    status, headers, body = _get(served, "/volunteer/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert EVENTS_PATH.encode() in body
+    status, headers, _ = _get(served, "/volunteer/projects")
+    assert status == 301 and headers["Location"] == "/volunteer/projects/"
+    status, headers, _ = _get(served, "/volunteer/feed.xml")
+    assert status == 200 and "xml" in headers["Content-Type"]
+    assert _get(served, "/volunteer/no-such-page/")[0] == 404
+    assert _get(served, "/elsewhere/")[0] == 404
+
+
+def test_the_script_is_injected_but_not_written(served: DevServer) -> None:
+    _, _, body = _get(served, "/volunteer/")
+    on_disk = (served.out / "index.html").read_bytes()
+    assert EVENTS_PATH.encode() in body
+    assert EVENTS_PATH.encode() not in on_disk
+    assert body.replace(served.inject(b"</body>")[: -len(b"</body>")], b"", 1) == on_disk
+    for path in served.out.rglob("*"):
+        if path.is_file():
+            assert b"__sitegen" not in path.read_bytes(), path
+
+
+def test_nothing_outside_out_is_served(served: DevServer, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret", encoding="utf-8")
+    (served.out / "escape").symlink_to(tmp_path)  # a symlink pointing out of OUT
+    for path in (
+        "/volunteer/../secret.txt",
+        "/volunteer/../../secret.txt",
+        "/volunteer/%2e%2e/secret.txt",
+        "/volunteer/%2E%2E/%2e%2e/secret.txt",
+        "/volunteer/..%2fsecret.txt",
+        "/volunteer/..%5csecret.txt",
+        "/volunteer/escape/secret.txt",
+        "/volunteer/%00",
+    ):
+        status, _, body = _get(served, path)
+        assert status in (403, 404), path
+        assert b"top secret" not in body, path
+
+
+def test_two_quick_saves_both_show_up(served: DevServer) -> None:
+    events = Events(served)
+    try:
+        first = events.wait_for(lambda s: s["ok"], "initial")["generation"]
+        about = served.src / "content" / "pages" / "about.md"
+        text = about.read_text(encoding="utf-8")
+        about.write_text(text + "\n\n第一次保存EDITONE\n", encoding="utf-8")
+        time.sleep(0.3)
+        about.write_text(text + "\n\n第一次保存EDITONE\n\n第二次保存EDITTWO\n", encoding="utf-8")
+        _poll(served, "/volunteer/about/", b"EDITONE", b"EDITTWO")
+        events.wait_for(lambda s: s["ok"] and s["generation"] > first, "reload")
+    finally:
+        events.close()
+
+
+def test_a_broken_edit_shows_the_diagnostic_and_keeps_the_old_page(served: DevServer) -> None:
+    events = Events(served)
+    try:
+        events.wait_for(lambda s: s["ok"], "initial")
+        project = next((served.src / "content" / "projects").glob("*.yaml"))
+        good = project.read_text(encoding="utf-8")
+        route = f"/volunteer/projects/{project.stem}/"
+        _, _, before = _get(served, route)
+        project.write_text(good + "no_such_field: 1\n", encoding="utf-8")
+        failed = events.wait_for(lambda s: not s["ok"], "error")
+        assert any("unknown-field" in line and project.name in line for line in failed["diagnostics"])
+        status, _, during = _get(served, route)
+        assert status == 200 and during == before  # the previous output is still served
+        seen = len(events.states)
+        project.write_text(good + "\n", encoding="utf-8")  # fixed (and changed, so it rebuilds)
+        recovered = events.wait_for(lambda s: s["ok"] and s in events.states[seen:], "recovery")
+        assert recovered["diagnostics"] == []
+    finally:
+        events.close()
+
+
+def test_output_and_cache_changes_do_not_trigger_rebuilds(served: DevServer) -> None:
+    out_name = served.out.name
+    assert served._ignored(str(served.out / "index.html"))
+    assert served._ignored(str(served.src / ".sitegen-cache" / "cache.sqlite3"))
+    assert served._ignored(str(served.src / f".{out_name}.sitegen-new-0123abcd" / "index.html"))
+    assert not served._ignored(str(served.src / "content" / "pages" / "about.md"))
+    assert not served._ignored(str(served.src / "sitegen.yaml"))
