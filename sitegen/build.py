@@ -7,6 +7,7 @@ swaps the new output in atomically. `check` runs the same stages and stops befor
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,18 @@ from .pages import render_pages
 from .render import render_markdown, static_files
 from .views import Views
 from .writer import OutputError, WriteStats, write_output
+
+# progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
+# and, while rendering pages, each page done. The CLI draws it; the build knows no terminal.
+Progress = Callable[[str, int, int], None]
+
+STAGE_LOAD = "读取内容"
+STAGE_RENDER = "渲染页面"
+STAGE_WRITE = "写入输出"
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass
@@ -56,14 +69,16 @@ def analyse(
     return result
 
 
-def render(result: BuildResult) -> BuildResult:
+def render(result: BuildResult, progress: Progress | None = None) -> BuildResult:
     """Render every page and data file in memory, and check routes do not collide."""
     site = result.site
     assert site is not None
+    progress = progress or _silent
+    progress(STAGE_RENDER, 0, 0)
     html, problems = render_markdown(site)
     result.diagnostics += problems
     views = Views(site, html)
-    pages, problems = render_pages(site, views)
+    pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total))
     result.diagnostics += problems
     result.pages = sum(1 for route in pages if route.endswith(".html"))
     generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site)}
@@ -94,12 +109,16 @@ def build(
     out: Path,
     base_url: str | None = None,
     include_drafts: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     started = time.perf_counter()
+    progress = progress or _silent
+    progress(STAGE_LOAD, 0, 0)
     result = analyse(src, base_url, include_drafts)
     if result.site is not None and not has_errors(result.diagnostics):
-        render(result)
+        render(result, progress)
     if not has_errors(result.diagnostics):
+        progress(STAGE_WRITE, 0, 0)
         try:
             result.stats = write_output(out, result.files)
         except OutputError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -100,15 +101,44 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
     src = _existing_src(src)
     out = _checked_out(src, out or src / "output")
-    result = build(src, out, base_url=base_url, include_drafts=drafts)
+    progress = _ProgressLine() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress)
+    finally:
+        if progress:
+            progress.clear()
     _print_diagnostics(result.diagnostics)
     if not result.ok:
         click.echo(f"构建失败：{_summary(result.diagnostics)}。输出目录未改动。", err=True)
         sys.exit(1)
     if not quiet:
         stats = result.stats
-        reused = f"，{stats.linked} 个文件未变" if stats else ""
-        click.echo(f"已构建 {result.pages} 个页面（共 {len(result.files)} 个文件{reused}），用时 {result.seconds:.2f} 秒 → {out}")
+        files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
+        click.echo(f"已构建 {result.pages} 个页面（{files}），用时 {result.seconds:.2f} 秒 → {out}")
+
+
+class _ProgressLine:
+    """One self-overwriting stderr line on a terminal: the stage, and pages done / total."""
+
+    INTERVAL = 0.1  # seconds between redraws: a fast build should not spend its time drawing
+
+    def __init__(self) -> None:
+        self._drawn = 0.0
+        self._shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total and done < total and now - self._drawn < self.INTERVAL:
+            return
+        self._drawn = now
+        text = f"{stage} {done}/{total}" if total else f"{stage}…"
+        click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self._shown = False
 
 
 @main.command("serve")

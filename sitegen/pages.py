@@ -6,7 +6,7 @@ diagnostics instead of stopping at the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -126,18 +126,23 @@ def registered_volunteers(site: Site) -> int:
     return total
 
 
-def render_pages(site: Site, views: Views) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def render_pages(
+    site: Site, views: Views, progress: Callable[[int, int], None] | None = None
+) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Render every planned page; `progress(done, total)` is called after each one."""
     renderer = PageRenderer(site, views)
     files: dict[str, bytes] = {}
     diagnostics: list[Diagnostic] = []
     jobs = list(plan(site, views))
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
-    for job in jobs:
+    for done, job in enumerate(jobs, 1):
         try:
             files[urls.output_file(job.route)] = renderer.render(job.template, job.route, **job.context)
         except TemplateProblem as problem:
             d = problem.diagnostic
             failures.setdefault((d.path, d.line), []).append(d)
+        if progress is not None:
+            progress(done, len(jobs))
     for (path, line), same in failures.items():
         first = same[0]
         more = f"（另有 {len(same) - 1} 个页面出现同样的错误）" if len(same) > 1 else ""

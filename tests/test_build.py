@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import broken_links, build_ok, parse_html, text_of
 
-from sitegen.build import build
+from sitegen.build import STAGE_LOAD, STAGE_RENDER, STAGE_WRITE, build
 
 
 def tree_digest(out: Path) -> dict[str, tuple[str, int]]:
@@ -197,3 +197,13 @@ def test_symlinks_out_of_the_site_are_refused(small_site: Path, tmp_path: Path) 
     result = build(small_site, tmp_path / "out")
     assert [(Path(d.path).name, d.code) for d in result.diagnostics] == [("leak.txt", "missing-file")]
     assert not result.ok and not (tmp_path / "out").exists()
+
+
+def test_build_reports_progress(small_site: Path, tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    result = build(small_site, tmp_path / "out", progress=lambda *event: seen.append(event))
+    stages = [stage for stage, done, total in seen if total == 0]
+    assert stages == [STAGE_LOAD, STAGE_RENDER, STAGE_WRITE]
+    pages = [(done, total) for stage, done, total in seen if total]
+    assert [done for done, _ in pages] == list(range(1, len(pages) + 1))
+    assert pages[-1][0] == pages[-1][1] >= result.pages

@@ -155,3 +155,31 @@ def test_new_never_overwrites_and_names_missing_options(small_site: Path) -> Non
 def test_bad_base_url_is_a_usage_error(small_site: Path, tmp_path: Path) -> None:
     result = run("build", "-s", str(small_site), "-o", str(tmp_path / "out"), "--base-url", "example.org")
     assert result.exit_code == 2 and "--base-url" in result.output
+
+
+def test_build_summary_counts_written_and_reused_files(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run("build", "-s", str(small_site), "-o", str(out))
+    assert first.exit_code == 0, first.output
+    assert "沿用 0 个未变的文件" in first.stdout
+    assert "\r" not in first.stderr  # no progress line without a terminal
+    again = run("build", "-s", str(small_site), "-o", str(out))
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    assert f"写入 0 个文件，沿用 {files} 个未变的文件" in again.stdout
+    assert again.stdout.count("\n") == 1
+
+
+def test_progress_line_only_on_a_terminal(small_site: Path, tmp_path: Path, monkeypatch) -> None:
+    from sitegen import cli
+
+    drawn: list[str] = []
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(cli.click, "echo", lambda message="", err=False, nl=True: drawn.append(str(message)))
+    cli.main.main(["build", "-s", str(small_site), "-o", str(tmp_path / "out")], standalone_mode=False)
+    lines = [m for m in drawn if m.startswith("\r")]
+    assert any("渲染页面" in m and "/" in m for m in lines)
+    assert lines[-1] == "\r\x1b[K"  # the line is cleared before the summary
+    assert drawn[-1].startswith("已构建")
+    drawn.clear()
+    cli.main.main(["build", "-s", str(small_site), "-o", str(tmp_path / "out"), "-q"], standalone_mode=False)
+    assert drawn == []
