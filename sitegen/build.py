@@ -69,8 +69,11 @@ def analyse(
     return result
 
 
-def render(result: BuildResult, progress: Progress | None = None) -> BuildResult:
-    """Render every page and data file in memory, and check routes do not collide."""
+def render(result: BuildResult, progress: Progress | None = None, jobs: int = 1) -> BuildResult:
+    """Render every page and data file in memory, and check routes do not collide.
+
+    `jobs` > 1 renders the pages in that many processes; the output is the same.
+    """
     site = result.site
     assert site is not None
     progress = progress or _silent
@@ -78,7 +81,7 @@ def render(result: BuildResult, progress: Progress | None = None) -> BuildResult
     html, problems = render_markdown(site)
     result.diagnostics += problems
     views = Views(site, html)
-    pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total))
+    pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs)
     result.diagnostics += problems
     result.pages = sum(1 for route in pages if route.endswith(".html"))
     generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site)}
@@ -110,13 +113,14 @@ def build(
     base_url: str | None = None,
     include_drafts: bool = False,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     result = analyse(src, base_url, include_drafts)
     if result.site is not None and not has_errors(result.diagnostics):
-        render(result, progress)
+        render(result, progress, jobs)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         try:

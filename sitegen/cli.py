@@ -96,14 +96,15 @@ def main() -> None:
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="输出目录（默认 SRC/output）")
 @click.option("--base-url", callback=lambda ctx, param, value: _valid_base_url(value), help="覆盖 sitegen.yaml 中的 base_url")
 @click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行渲染的进程数（默认为 CPU 核数）；结果与 -j 1 完全相同")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
-def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, quiet: bool) -> None:
+def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
     src = _existing_src(src)
     out = _checked_out(src, out or src / "output")
     progress = _ProgressLine() if not quiet and sys.stderr.isatty() else None
     try:
-        result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress)
+        result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress, jobs=jobs or os.cpu_count() or 1)
     finally:
         if progress:
             progress.clear()

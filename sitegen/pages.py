@@ -6,7 +6,9 @@ diagnostics instead of stopping at the first.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -127,22 +129,31 @@ def registered_volunteers(site: Site) -> int:
 
 
 def render_pages(
-    site: Site, views: Views, progress: Callable[[int, int], None] | None = None
+    site: Site, views: Views, progress: Callable[[int, int], None] | None = None, workers: int = 1
 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Render every planned page; `progress(done, total)` is called after each one."""
+    """Render every planned page; `progress(done, total)` is called as pages finish.
+
+    With `workers` > 1 the pages are rendered in forked processes (see `_render_parallel`);
+    the result is the same, in the same order, as with one.
+    """
     renderer = PageRenderer(site, views)
     files: dict[str, bytes] = {}
     diagnostics: list[Diagnostic] = []
     jobs = list(plan(site, views))
+    report = progress or (lambda done, total: None)
+    if workers > 1 and len(jobs) >= _PARALLEL_MIN_PAGES and _fork_context() is not None:
+        rendered = _render_parallel(renderer, jobs, workers, report)
+    else:
+        rendered = []
+        for done, job in enumerate(jobs, 1):
+            rendered.append(_render_one(renderer, job))
+            report(done, len(jobs))
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
-    for done, job in enumerate(jobs, 1):
-        try:
-            files[urls.output_file(job.route)] = renderer.render(job.template, job.route, **job.context)
-        except TemplateProblem as problem:
-            d = problem.diagnostic
-            failures.setdefault((d.path, d.line), []).append(d)
-        if progress is not None:
-            progress(done, len(jobs))
+    for job, output in zip(jobs, rendered, strict=True):
+        if isinstance(output, bytes):
+            files[urls.output_file(job.route)] = output
+        else:
+            failures.setdefault((output.path, output.line), []).append(output)
     for (path, line), same in failures.items():
         first = same[0]
         more = f"（另有 {len(same) - 1} 个页面出现同样的错误）" if len(same) > 1 else ""
@@ -159,3 +170,57 @@ def render_pages(
         except TemplateProblem as problem:
             diagnostics.append(problem.diagnostic)
     return files, diagnostics
+
+
+# --- parallel rendering ----------------------------------------------------------------------
+
+# Below this many pages, starting processes costs more than it saves.
+_PARALLEL_MIN_PAGES = 200
+
+# The renderer and page plan the forked workers render from: set in the parent just before the
+# pool forks, so each worker inherits the linked site, views and Jinja environment without
+# pickling them; only (start, end) goes in and bytes or diagnostics come back.
+_SHARED: tuple[PageRenderer, list[PageJob]] | None = None
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: render in one process
+        return None
+
+
+def _render_one(renderer: PageRenderer, job: PageJob) -> bytes | Diagnostic:
+    try:
+        return renderer.render(job.template, job.route, **job.context)
+    except TemplateProblem as problem:
+        return problem.diagnostic
+
+
+def _render_chunk(start: int, end: int) -> list[bytes | Diagnostic]:
+    assert _SHARED is not None
+    renderer, jobs = _SHARED
+    return [_render_one(renderer, job) for job in jobs[start:end]]
+
+
+def _render_parallel(
+    renderer: PageRenderer, jobs: list[PageJob], workers: int, progress: Callable[[int, int], None]
+) -> list[bytes | Diagnostic]:
+    global _SHARED
+    total = len(jobs)
+    size = max(8, -(-total // (workers * 4)))  # a few chunks per worker evens out slow pages
+    chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
+    rendered: list[bytes | Diagnostic] = [b""] * total
+    _SHARED = (renderer, jobs)
+    try:
+        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=_fork_context()) as pool:
+            futures = {pool.submit(_render_chunk, start, end): (start, end) for start, end in chunks}
+            done = 0
+            for future in as_completed(futures):
+                start, end = futures[future]
+                rendered[start:end] = future.result()
+                done += end - start
+                progress(done, total)
+    finally:
+        _SHARED = None
+    return rendered

@@ -207,3 +207,30 @@ def test_build_reports_progress(small_site: Path, tmp_path: Path) -> None:
     pages = [(done, total) for stage, done, total in seen if total]
     assert [done for done, _ in pages] == list(range(1, len(pages) + 1))
     assert pages[-1][0] == pages[-1][1] >= result.pages
+
+
+def test_parallel_rendering_is_byte_identical_on_the_demo(tmp_path: Path, monkeypatch) -> None:
+    from conftest import ROOT
+
+    import sitegen.pages
+
+    monkeypatch.setattr(sitegen.pages, "_PARALLEL_MIN_PAGES", 0)  # the demo is below the threshold
+    serial = build_ok(ROOT, tmp_path / "serial", jobs=1)
+    parallel = build_ok(ROOT, tmp_path / "parallel", jobs=2)
+    assert parallel.pages == serial.pages > 100
+    assert {k: v for k, (v, _) in tree_digest(tmp_path / "parallel").items()} == {
+        k: v for k, (v, _) in tree_digest(tmp_path / "serial").items()
+    }
+
+
+def test_parallel_rendering_reports_template_errors_like_serial(small_site: Path, tmp_path: Path, monkeypatch) -> None:
+    import sitegen.pages
+
+    monkeypatch.setattr(sitegen.pages, "_PARALLEL_MIN_PAGES", 0)
+    templates = small_site / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "story.html").write_text("{{ no_such_variable.x }}\n", encoding="utf-8")
+    serial = build(small_site, tmp_path / "serial", jobs=1)
+    parallel = build(small_site, tmp_path / "parallel", jobs=2)
+    assert not parallel.ok
+    assert [d.format_text() for d in parallel.diagnostics] == [d.format_text() for d in serial.diagnostics]

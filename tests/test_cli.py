@@ -116,10 +116,6 @@ def test_coverage_as_of_prints_what_the_site_shows_for_that_date(small_site: Pat
     ]  # fmt: skip
 
 
-def test_later_options_are_absent() -> None:
-    assert run("build", "-j", "2").exit_code == 2
-
-
 def test_serve_refuses_a_missing_source() -> None:
     assert run("serve", "-s", "/no/such/site").exit_code == 2
 
