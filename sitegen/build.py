@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import opendata
+from .cache import MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
 from .link import Site, link
@@ -69,7 +70,9 @@ def analyse(
     return result
 
 
-def render(result: BuildResult, progress: Progress | None = None, jobs: int = 1) -> BuildResult:
+def render(
+    result: BuildResult, progress: Progress | None = None, jobs: int = 1, cache: MarkdownCache | None = None
+) -> BuildResult:
     """Render every page and data file in memory, and check routes do not collide.
 
     `jobs` > 1 renders the pages in that many processes; the output is the same.
@@ -78,7 +81,7 @@ def render(result: BuildResult, progress: Progress | None = None, jobs: int = 1)
     assert site is not None
     progress = progress or _silent
     progress(STAGE_RENDER, 0, 0)
-    html, problems = render_markdown(site)
+    html, problems = render_markdown(site, cache)
     result.diagnostics += problems
     views = Views(site, html)
     pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs)
@@ -119,12 +122,16 @@ def build(
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     result = analyse(src, base_url, include_drafts)
+    cache = None
     if result.site is not None and not has_errors(result.diagnostics):
-        render(result, progress, jobs)
+        cache = MarkdownCache(src, result.site.config)
+        render(result, progress, jobs, cache)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         try:
             result.stats = write_output(out, result.files)
+            if cache is not None:
+                cache.save()
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)

@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -22,6 +22,9 @@ from .link import Site
 from .load import Record
 from .markdown_render import MarkdownRenderer
 from .views import Views
+
+if TYPE_CHECKING:
+    from .cache import MarkdownCache
 
 # In a checkout `sitegen/theme` is a symlink to the repository's themes/default; building a
 # wheel copies the files behind it, so an installed sitegen carries the default theme too.
@@ -66,8 +69,12 @@ def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnosti
     return files, problems
 
 
-def render_markdown(site: Site) -> tuple[dict[tuple[str, str, str], str], list[Diagnostic]]:
-    """Render every Markdown field and body once, collecting unsafe-HTML warnings."""
+def render_markdown(
+    site: Site, cache: MarkdownCache | None = None
+) -> tuple[dict[tuple[str, str, str], str], list[Diagnostic]]:
+    """Render every Markdown field and body once, collecting unsafe-HTML warnings.
+
+    With a cache, a text rendered cleanly by an earlier build is taken from it."""
     renderer = MarkdownRenderer(site.config.base_path)
     html: dict[tuple[str, str, str], str] = {}
     diagnostics: list[Diagnostic] = []
@@ -80,8 +87,15 @@ def render_markdown(site: Site) -> tuple[dict[tuple[str, str, str], str], list[D
             first_line = _scalar_first_line(record, field)
         if not text:
             continue
+        key = cache.key(text) if cache is not None else ""
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            html[(record.kind, record.key, field)] = cached
+            continue
         html[(record.kind, record.key, field)], problems = renderer.render(text, str(record.path), first_line)
         diagnostics += problems
+        if cache is not None and not problems:
+            cache.put(key, html[(record.kind, record.key, field)])
     return html, diagnostics
 
 
