@@ -20,6 +20,8 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# No content file needs this much; a bigger one is a mistake or an attack on the build's memory.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 RESAVE_HINT = "请用 UTF-8 编码重新保存（例如记事本：另存为 → 编码选 UTF-8）"
 
 
@@ -44,6 +46,17 @@ class FrontMatter:
 
 def decode(data: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 (BOM optional) with any line endings; anything else is a located error."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            error(
+                path,
+                1,
+                1,
+                "encoding",
+                f"文件太大（{len(data) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB），"
+                "请拆分内容，图片等大文件请放在 static/ 下",
+            )
+        ]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(data, nul)
