@@ -426,3 +426,16 @@ def test_serve_binds_to_loopback_by_default() -> None:
     assert host.default == "127.0.0.1"
     default = inspect.signature(DevServer).parameters.get("host")
     assert default is None or default.default in (inspect.Parameter.empty, "127.0.0.1")
+
+
+def test_security_md_names_only_tests_that_exist() -> None:
+    import re
+
+    from conftest import ROOT
+
+    page = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    for name in re.findall(r"`(test_\w+)`", page):
+        assert f"def {name}(" in sources, name
+    for path in re.findall(r"`(tests/\w+\.py)`", page):
+        assert (ROOT / path).is_file(), path
