@@ -180,13 +180,10 @@ def test_image_symlink_out_of_static_is_refused(small_site: Path, tmp_path: Path
     assert not (tmp_path / "out").exists() or b"secret" not in b"".join(tree(tmp_path / "out").values())
 
 
-@pytest.mark.parametrize("name", ["a..b", "a b", "C:x", "a\x00b", "UPPER", "-x", "a%2e%2e"])
+# A NUL byte cannot be part of a file name on POSIX systems, so it needs no case here.
+@pytest.mark.parametrize("name", ["a..b", "a b", "C:x", "UPPER", "-x", "a%2e%2e"])
 def test_bad_slugs_are_refused(name: str, small_site: Path, tmp_path: Path) -> None:
-    target = small_site / "content/pages" / f"{name}.md"
-    try:
-        target.write_text("---\ntitle: x\n---\n正文\n", encoding="utf-8")
-    except (ValueError, OSError):
-        pytest.skip("the file system refuses this name itself")
+    (small_site / "content/pages" / f"{name}.md").write_text("---\ntitle: x\n---\n正文\n", encoding="utf-8")
     result = build(small_site, tmp_path / "out")
     assert [d for d in errors(result, "file-name")]
     assert not (tmp_path / "out").exists()
