@@ -87,7 +87,7 @@ def render(
     pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs)
     result.diagnostics += problems
     result.pages = sum(1 for route in pages if route.endswith(".html"))
-    generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site)}
+    generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site, views.evaluation)}
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
     for route, path in statics.items():

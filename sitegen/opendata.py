@@ -143,9 +143,9 @@ def projects_csv(site: Site) -> bytes:
     return to_csv(header, rows)
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    """Route -> bytes of every open-data file."""
-    report = evaluation.evaluate(site)
+def data_files(site: Site, report: evaluation.EvaluationReport | None = None) -> dict[str, bytes]:
+    """Route -> bytes of every open-data file; pass the evaluation the pages used, if any."""
+    report = report or evaluation.evaluate(site)
     return {
         urls.data_file("associations.json"): dumps(association_records(site)),
         urls.data_file("associations.csv"): associations_csv(site),
