@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import opendata
-from .cache import MarkdownCache
+from . import __version__, deps, opendata, urls
+from .cache import CACHE_DIR, MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
 from .link import Site, link
 from .load import load_config, load_records
-from .pages import render_pages
+from .pages import Reuse, render_pages
 from .render import render_markdown, static_files
 from .views import Views
 from .writer import OutputError, WriteStats, write_output
@@ -42,6 +42,8 @@ class BuildResult:
     site: Site | None = None
     files: dict[str, bytes | Path] = field(default_factory=dict)
     pages: int = 0
+    reused: int = 0  # pages not rendered again: their inputs had not changed
+    graph: dict[str, deps.PageEntry] = field(default_factory=dict)
     stats: WriteStats | None = None
     seconds: float = 0.0
 
@@ -71,11 +73,16 @@ def analyse(
 
 
 def render(
-    result: BuildResult, progress: Progress | None = None, jobs: int = 1, cache: MarkdownCache | None = None
+    result: BuildResult,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    cache: MarkdownCache | None = None,
+    reuse: Reuse | None = None,
 ) -> BuildResult:
     """Render every page and data file in memory, and check routes do not collide.
 
-    `jobs` > 1 renders the pages in that many processes; the output is the same.
+    `jobs` > 1 renders the pages in that many processes; the output is the same. With
+    `reuse`, pages whose recorded inputs are unchanged keep their file from OUT.
     """
     site = result.site
     assert site is not None
@@ -84,10 +91,12 @@ def render(
     html, problems = render_markdown(site, cache)
     result.diagnostics += problems
     views = Views(site, html)
-    pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs)
-    result.diagnostics += problems
-    result.pages = sum(1 for route in pages if route.endswith(".html"))
-    generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site, views.evaluation)}
+    pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)
+    result.diagnostics += pages.diagnostics
+    result.pages = sum(1 for route in pages.files if route.endswith(".html"))
+    result.reused = pages.reused
+    result.graph = pages.graph
+    generated: dict[str, bytes | Path] = {**pages.files, **opendata.data_files(site, views._evaluation)}
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
     for route, path in statics.items():
@@ -122,18 +131,32 @@ def build(
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     result = analyse(src, base_url, include_drafts)
-    cache = None
+    cache = graph = None
     if result.site is not None and not has_errors(result.diagnostics):
         cache = MarkdownCache(src, result.site.config)
-        render(result, progress, jobs, cache)
+        graph = deps.Graph.load(src / CACHE_DIR, _graph_stamp(result.site, out, include_drafts))
+        render(result, progress, jobs, cache, Reuse(graph, out.resolve()))
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         try:
             result.stats = write_output(out, result.files)
             if cache is not None:
                 cache.save()
+            if graph is not None:
+                _save_graph(graph, result, out, src / CACHE_DIR)
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _graph_stamp(site: Site, out: Path, include_drafts: bool) -> str:
+    """What makes every recorded input moot: sitegen itself, the config, the options, OUT."""
+    return deps.stamp(__version__, repr(site.config), include_drafts, str(out.resolve()))
+
+
+def _save_graph(graph: deps.Graph, result: BuildResult, out: Path, cache_dir: Path) -> None:
+    graph.pages = result.graph
+    graph.note_written(out, {route: urls.output_file(route) for route in result.graph})
+    graph.save(cache_dir)

@@ -1,7 +1,9 @@
 """The site map: every generated page, its template and what it shows (PRODUCT.md §3).
 
-`plan` lists the pages; `render_pages` renders them all, gathering template problems as
-diagnostics instead of stopping at the first.
+`plan` lists the pages; `render_pages` renders them, gathering template problems as
+diagnostics instead of stopping at the first. Given the previous build's dependency graph it
+renders only the pages whose recorded inputs changed and reuses the others' files (deps.py).
+Whatever `plan` reads from the site directly, rather than through the views, it notes itself.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from . import evaluation, urls
+from . import deps, evaluation, urls
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .render import PageRenderer, TemplateProblem, paginate
@@ -31,20 +34,25 @@ class PageJob:
 
 def plan(site: Site, views: Views) -> Iterator[PageJob]:
     config = site.config
+    coverage_inputs = ("v:coverage",)
+    deps.use("k:association", "n:project", "n:story", *coverage_inputs)  # key figures, coverage
     latest_models = views.models_by_year()[:1]
+    latest_stories = views.story_list[:6]
+    deps.use("v:story_order", *(story.input for story in latest_stories))
     yield PageJob(
         urls.HOME,
         "index.html",
         {
             "latest_models": latest_models[0] if latest_models else None,
             "featured": [p for p in views.projects if p.featured],
-            "latest_stories": views.stories[:6],
+            "latest_stories": latest_stories,
             "stats": _key_figures(site),
             "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
         },
     )
     yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": views.directory()})
-    for association in views.associations:
+    for region in (a.region for a in views._all_associations):
+        association = views.association(region)
         yield PageJob(
             urls.association(association.region),
             "association.html",
@@ -52,6 +60,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             lastmod=association.data.updated,
         )
     for province in site.coverage.provinces:
+        deps.use(*coverage_inputs)
         division = site.divisions.get(province.region)
         yield PageJob(
             urls.region(province.region),
@@ -66,6 +75,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
                 "evaluated": views.evaluation.province(province.region),
             },
         )
+    deps.use(*coverage_inputs)
     yield PageJob(urls.COVERAGE, "coverage.html", {"report": site.coverage})
     yield PageJob(
         urls.EVALUATION,
@@ -80,17 +90,23 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
     )
     yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
     yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects})
-    for project in views.projects:
-        yield PageJob(urls.project(project.slug), "project.html", {"project": project})
-    for brand in views.brands:
-        yield PageJob(urls.brand(brand.key), "brand.html", {"brand": brand})
-    for route, pagination in paginate(views.stories, config.per_page, urls.stories_page, config.base_path):
+    for slug in site.projects:
+        yield PageJob(urls.project(slug), "project.html", {"project": views.project(slug)})
+    for brand in views._brands:
+        yield PageJob(urls.brand(brand.key), "brand.html", {"brand": views.brand(brand.key)})
+    for route, pagination in paginate(views.story_list, config.per_page, urls.stories_page, config.base_path):
+        deps.use("v:story_order")  # which stories fall on which page
+        deps.use_all(story.input for story in pagination.items)
         yield PageJob(route, "stories.html", {"pagination": pagination, "stories": pagination.items})
-    for story in views.stories:
+    for record in site.stories:
+        story = views.story(record)
         yield PageJob(urls.story(story.slug), "story.html", {"story": story}, lastmod=story.data.date)
     for tag, slug in sorted(site.tag_slug.items(), key=lambda item: item[1]):
+        deps.use("v:tags", f"v:stories_of_tag:{tag}")
         stories = [views.story(r) for r in site.stories_of_tag[tag]]
         for route, pagination in paginate(stories, config.per_page, lambda n, s=slug: urls.tag(s, n), config.base_path):
+            deps.use("v:tags", f"v:stories_of_tag:{tag}")
+            deps.use_all(story.input for story in pagination.items)
             yield PageJob(route, "tag.html", {"tag": tag, "pagination": pagination, "stories": pagination.items})
     for record in site.pages:
         yield PageJob(urls.page(record.key), "page.html", {"page": views.page(record)})
@@ -128,18 +144,51 @@ def registered_volunteers(site: Site) -> int:
     return total
 
 
-def render_pages(
-    site: Site, views: Views, progress: Callable[[int, int], None] | None = None, workers: int = 1
-) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Render every planned page; `progress(done, total)` is called as pages finish.
+@dataclass
+class Reuse:
+    """What an incremental build knows: the previous graph and the OUT it describes."""
 
-    With `workers` > 1 the pages are rendered in forked processes (see `_render_parallel`);
-    the result is the same, in the same order, as with one.
+    previous: deps.Graph
+    out: Path
+
+
+@dataclass
+class RenderedPages:
+    files: dict[str, bytes | Path]
+    diagnostics: list[Diagnostic]
+    graph: dict[str, deps.PageEntry]  # route -> inputs, for every page rendered or reused
+    rendered: int = 0
+    reused: int = 0
+
+
+def render_pages(
+    site: Site,
+    views: Views,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    reuse: Reuse | None = None,
+) -> RenderedPages:
+    """Render the planned pages; `progress(done, total)` is called as pages finish.
+
+    With `reuse`, a page whose recorded inputs all kept their digests, and whose file in OUT
+    is the one the previous build wrote, is not rendered: its file is carried over. With
+    `workers` > 1 the pages are rendered in forked processes (see `_render_parallel`); the
+    result is the same, in the same order, as with one.
     """
     renderer = PageRenderer(site, views)
-    files: dict[str, bytes] = {}
-    diagnostics: list[Diagnostic] = []
-    jobs = list(plan(site, views))
+    inputs = deps.Inputs(site, views, renderer.env)
+    result = RenderedPages({}, [], {})
+    planned = _plan_recorded(site, views)
+    jobs: list[PageJob] = []
+    for job, _ in planned:
+        file = urls.output_file(job.route)
+        if reuse is not None and reuse.previous.reusable(job.route, reuse.out / file, inputs):
+            result.files[file] = reuse.out / file
+            result.graph[job.route] = reuse.previous.pages[job.route]
+            result.reused += 1
+        else:
+            jobs.append(job)
+    plan_inputs = {job.route: found for job, found in planned}
     report = progress or (lambda done, total: None)
     if workers > 1 and len(jobs) >= _PARALLEL_MIN_PAGES and _fork_context() is not None:
         rendered = _render_parallel(renderer, jobs, workers, report)
@@ -149,27 +198,42 @@ def render_pages(
             rendered.append(_render_one(renderer, job))
             report(done, len(jobs))
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
-    for job, output in zip(jobs, rendered, strict=True):
+    for job, (output, found) in zip(jobs, rendered, strict=True):
         if isinstance(output, bytes):
-            files[urls.output_file(job.route)] = output
+            result.files[urls.output_file(job.route)] = output
+            read = plan_inputs[job.route] | found | inputs.template_inputs(job.template)
+            result.graph[job.route] = deps.PageEntry(inputs.digests(sorted(read)))
+            result.rendered += 1
         else:
             failures.setdefault((output.path, output.line), []).append(output)
     for (path, line), same in failures.items():
         first = same[0]
         more = f"（另有 {len(same) - 1} 个页面出现同样的错误）" if len(same) > 1 else ""
-        diagnostics.append(error(path, line, first.column, first.code, first.message + more))
-    feed_stories = views.stories[:20]
+        result.diagnostics.append(error(path, line, first.column, first.code, first.message + more))
+    feed_stories = views.story_list[:20]
     extra = [
         (urls.FEED, "feed.xml", {"stories": feed_stories, "updated": feed_stories[0].date if feed_stories else site.as_of}),
-        (urls.SITEMAP, "sitemap.xml", {"entries": [j for j in jobs if j.in_sitemap]}),
+        (urls.SITEMAP, "sitemap.xml", {"entries": [j for j, _ in planned if j.in_sitemap]}),
         (urls.ROBOTS, "robots.txt", {}),
     ]
     for route, template, context in extra:
         try:
-            files[route] = renderer.render(template, route, **context)
+            result.files[route] = renderer.render(template, route, **context)
         except TemplateProblem as problem:
-            diagnostics.append(problem.diagnostic)
-    return files, diagnostics
+            result.diagnostics.append(problem.diagnostic)
+    return result
+
+
+def _plan_recorded(site: Site, views: Views) -> list[tuple[PageJob, set[str]]]:
+    """The plan, with the inputs read while making each page's context."""
+    planned = []
+    pages = plan(site, views)
+    while True:
+        with deps.recording() as found:
+            job = next(pages, None)
+        if job is None:
+            return planned
+        planned.append((job, found))
 
 
 # --- parallel rendering ----------------------------------------------------------------------
@@ -190,14 +254,18 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
         return None
 
 
-def _render_one(renderer: PageRenderer, job: PageJob) -> bytes | Diagnostic:
-    try:
-        return renderer.render(job.template, job.route, **job.context)
-    except TemplateProblem as problem:
-        return problem.diagnostic
+Rendered = tuple[bytes | Diagnostic, set[str]]  # the page or its problem, and what it read
 
 
-def _render_chunk(start: int, end: int) -> list[bytes | Diagnostic]:
+def _render_one(renderer: PageRenderer, job: PageJob) -> Rendered:
+    with deps.recording() as found:
+        try:
+            return renderer.render(job.template, job.route, **job.context), found
+        except TemplateProblem as problem:
+            return problem.diagnostic, found
+
+
+def _render_chunk(start: int, end: int) -> list[Rendered]:
     assert _SHARED is not None
     renderer, jobs = _SHARED
     return [_render_one(renderer, job) for job in jobs[start:end]]
@@ -205,12 +273,12 @@ def _render_chunk(start: int, end: int) -> list[bytes | Diagnostic]:
 
 def _render_parallel(
     renderer: PageRenderer, jobs: list[PageJob], workers: int, progress: Callable[[int, int], None]
-) -> list[bytes | Diagnostic]:
+) -> list[Rendered]:
     global _SHARED
     total = len(jobs)
     size = max(8, -(-total // (workers * 4)))  # a few chunks per worker evens out slow pages
     chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
-    rendered: list[bytes | Diagnostic] = [b""] * total
+    rendered: list[Rendered] = [(b"", set())] * total
     _SHARED = (renderer, jobs)
     try:
         with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=_fork_context()) as pool:

@@ -3,17 +3,22 @@
 Templates never see pydantic models or the `Site` internals: they get these views, which carry
 display-ready values (URLs with the base path, Chinese labels, rendered Markdown) and the
 related records already looked up. Views are memoised per build so each is made once.
+
+Every record, relation and collection handed to a template is noted with `deps.use` at the
+moment it is handed out (not when first computed, since results are memoised), so the build
+knows what each page read (see deps.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from . import evaluation, urls
-from .divisions import Division
+from . import coverage, deps, evaluation, urls
+from .divisions import Division, DivisionTable
 from .figures import Figures
 from .link import Site
 from .load import Record
@@ -30,13 +35,14 @@ class Crumb:
     url: str | None
 
 
-@dataclass(frozen=True)
 class BrandView:
-    key: str
-    name: str
-    description: str
-    url: str
-    projects: tuple[ProjectView, ...]
+    def __init__(self, key: str, name: str, description: str, url: str, projects: tuple[ProjectView, ...]) -> None:
+        self.key, self.name, self.description, self.url = key, name, description, url
+        self._projects = projects
+
+    @property
+    def projects(self) -> tuple[ProjectView, ...]:
+        return _handed_out(self._projects, f"v:brand:{self.key}")
 
     @property
     def featured(self) -> list[ProjectView]:
@@ -60,76 +66,136 @@ class Views:
     """Factory and memo of every view of one site; `html` maps (kind, key, field) to HTML."""
 
     def __init__(self, site: Site, html: dict[tuple[str, str, str], str]) -> None:
-        self.site = site
+        self._site = site
         self.html = html
         self._associations: dict[str, AssociationView] = {}
         self._projects: dict[str, ProjectView] = {}
         self._stories: dict[str, StoryView] = {}
 
+    @property
+    def site(self) -> Site:
+        """The raw linked site, for templates that need it: reading it reads everything."""
+        deps.use_all(deps.WHOLE_SITE)
+        return self._site
+
+    @property
+    def coverage(self) -> coverage.CoverageReport:
+        deps.use("v:coverage")
+        return self._site.coverage
+
+    @property
+    def divisions(self) -> DivisionTable:
+        return self._site.divisions  # the packaged table: changes only with sitegen's version
+
+    def association_status(self, region: str) -> str | None:
+        """The status of the association of `region`, None where none is registered."""
+        deps.use("n:association")
+        record = self._site.associations.get(region)
+        if record is None:
+            return None
+        deps.use(deps.record_input(record))
+        return record.data.status
+
     def url(self, route: str) -> str:
-        return self.site.href(route)
+        return self._site.href(route)
 
     def edit_url(self, record: Record) -> str | None:
         """The "edit this page" link: edit_url joined with the record's path relative to SRC."""
-        prefix = self.site.config.edit_url
+        prefix = self._site.config.edit_url
         return prefix + record.source.rel if prefix else None
 
     def association(self, region: str) -> AssociationView:
-        if region not in self._associations:
-            self._associations[region] = AssociationView(self, self.site.associations[region])
-        return self._associations[region]
+        view = self._associations.get(region)
+        if view is None:
+            view = self._associations[region] = AssociationView(self, self._site.associations[region])
+        deps.use(view.input)
+        return view
 
     def project(self, slug: str) -> ProjectView:
-        if slug not in self._projects:
-            self._projects[slug] = ProjectView(self, self.site.projects[slug])
-        return self._projects[slug]
+        view = self._projects.get(slug)
+        if view is None:
+            view = self._projects[slug] = ProjectView(self, self._site.projects[slug])
+        deps.use(view.input)
+        return view
 
     def story(self, record: Record) -> StoryView:
-        if record.key not in self._stories:
-            self._stories[record.key] = StoryView(self, record)
-        return self._stories[record.key]
+        view = self._stories.get(record.key)
+        if view is None:
+            view = self._stories[record.key] = StoryView(self, record)
+        deps.use(view.input)
+        return view
 
     def page(self, record: Record) -> PageView:
+        deps.use(deps.record_input(record))
         return PageView(self, record)
 
-    @cached_property
+    @property
     def associations(self) -> list[AssociationView]:
         """All associations, in directory order (province, then pinyin)."""
-        return sorted((self.association(r) for r in self.site.associations), key=lambda a: a.sort_key)
+        deps.use("k:association")
+        return self._all_associations
 
     @cached_property
+    def _all_associations(self) -> list[AssociationView]:
+        return sorted((self.association(r) for r in self._site.associations), key=lambda a: a.sort_key)
+
+    @property
     def projects(self) -> list[ProjectView]:
-        return [self.project(slug) for slug in self.site.projects]
+        deps.use("k:project")
+        return self._all_projects
 
     @cached_property
+    def _all_projects(self) -> list[ProjectView]:
+        return [self.project(slug) for slug in self._site.projects]
+
+    @property
     def stories(self) -> list[StoryView]:
-        return [self.story(r) for r in self.site.stories]
+        deps.use("k:story")
+        return self.story_list
 
     @cached_property
+    def story_list(self) -> list[StoryView]:
+        """All stories, newest first, noting no input: the caller notes what it shows."""
+        return [self.story(r) for r in self._site.stories]
+
+    @property
     def brands(self) -> list[BrandView]:
+        deps.use("k:project")
+        return self._brands
+
+    @cached_property
+    def _brands(self) -> list[BrandView]:
         by_brand: dict[str, list[ProjectView]] = {}
-        for project in self.projects:
+        for project in self._all_projects:
             by_brand.setdefault(project.brand_key, []).append(project)
         return [
             BrandView(key, b.name, b.description, self.url(urls.brand(key)), tuple(by_brand.get(key, ())))
-            for key, b in self.site.config.brands.items()
+            for key, b in self._site.config.brands.items()
         ]
 
     def brand(self, key: str) -> BrandView:
-        return next(b for b in self.brands if b.key == key)
+        """One brand: its name comes from the config; its projects note their own inputs."""
+        return next(b for b in self._brands if b.key == key)
+
+    @property
+    def menu(self) -> list[Crumb]:
+        deps.use("v:menu")
+        return self._menu
 
     @cached_property
-    def menu(self) -> list[Crumb]:
-        pages = [p for p in self.site.pages if p.data.menu is not None]
+    def _menu(self) -> list[Crumb]:
+        pages = [p for p in self._site.pages if p.data.menu is not None]
         return [Crumb(p.data.title, self.url(urls.page(p.key))) for p in pages]
 
     def tag(self, tag: str) -> Crumb:
-        return Crumb(tag, self.url(urls.tag(self.site.tag_slug[tag])))
+        deps.use("v:tags")
+        return Crumb(tag, self.url(urls.tag(self._site.tag_slug[tag])))
 
     def directory(self, root: str | None = None) -> list[TreeNode]:
         """Province → city → county tree of the associations not dissolved, sorted by pinyin."""
-        listed = {r for r, rec in self.site.associations.items() if rec.data.status != "dissolved"}
-        divisions = self.site.divisions
+        deps.use("k:association")
+        listed = {r for r, rec in self._site.associations.items() if rec.data.status != "dissolved"}
+        divisions = self._site.divisions
 
         def node(division: Division) -> TreeNode | None:
             children = [n for c in divisions.children(division.code) if (n := node(c))]
@@ -143,13 +209,26 @@ class Views:
         nodes = [n for d in tops if d is not None and (n := node(d))]
         return sorted(nodes, key=lambda n: (sort_key(n.division.name), n.division.code))
 
-    @cached_property
+    @property
     def figures(self) -> Figures:
-        return Figures(self.site)
+        deps.use("k:association", "v:coverage")
+        return self._figures
 
     @cached_property
+    def _figures(self) -> Figures:
+        return Figures(self._site)
+
+    @property
     def evaluation(self) -> evaluation.EvaluationReport:
-        return evaluation.evaluate(self.site)
+        deps.use("v:evaluation")
+        return self._evaluation
+
+    @cached_property
+    def _evaluation(self) -> evaluation.EvaluationReport:
+        return evaluation.evaluate(self._site)
+
+    def scorecard_of(self, region: str) -> evaluation.Scorecard | None:
+        return self._evaluation.scorecard(region)
 
     def scorecards(self, province: str) -> list[tuple[AssociationView, evaluation.Scorecard]]:
         """A province's scorecards in directory order (never ranked by score)."""
@@ -157,9 +236,10 @@ class Views:
         pairs = [(self.association(c.region), c) for c in summary.scorecards] if summary else []
         return sorted(pairs, key=lambda pair: pair[0].sort_key)
 
-    @cached_property
+    @property
     def national(self) -> AssociationView | None:
-        return self.association("100000") if "100000" in self.site.associations else None
+        deps.use("n:association")
+        return self.association("100000") if "100000" in self._site.associations else None
 
     def models_by_year(self) -> list[tuple[int, list[AssociationView]]]:
         years: dict[int, list[AssociationView]] = {}
@@ -174,8 +254,9 @@ class AssociationView:
         self._views = views
         self.record = record
         self.data = record.data
-        site = views.site
+        site = views._site
         self.region: str = record.key
+        self.input = deps.record_input(record)
         self.division: Division | None = site.divisions.get(record.key)
         self.url = views.url(urls.association(self.region))
         self.level = "national" if self.region == "100000" else _level(self.division)
@@ -192,7 +273,7 @@ class AssociationView:
 
     @cached_property
     def sort_key(self) -> tuple:
-        chain = self._views.site.divisions.chain(self.region) if self.division else []
+        chain = self._views._site.divisions.chain(self.region) if self.division else []
         return tuple(sort_key(d.name) for d in chain) or (sort_key(self.data.name),)
 
     @property
@@ -202,11 +283,16 @@ class AssociationView:
     @cached_property
     def place(self) -> str:
         """The full region name, e.g. 浙江省杭州市西湖区."""
-        return self._views.site.divisions.full_name(self.region) if self.division else self.region
+        return self._views._site.divisions.full_name(self.region) if self.division else self.region
+
+    @property
+    def breadcrumbs(self) -> list[Crumb]:
+        deps.use("n:association")  # a crumb links only where an association exists
+        return self._breadcrumbs
 
     @cached_property
-    def breadcrumbs(self) -> list[Crumb]:
-        site, views = self._views.site, self._views
+    def _breadcrumbs(self) -> list[Crumb]:
+        site, views = self._views._site, self._views
         if self.division is None:
             return []
         crumbs = []
@@ -215,27 +301,41 @@ class AssociationView:
             crumbs.append(Crumb(division.name, url))
         return crumbs
 
-    @cached_property
+    @property
     def parent(self) -> AssociationView | None:
-        up = self._views.site.parent.get(self.region)
+        deps.use(f"v:parent:{self.region}")
+        up = self._views._site.parent.get(self.region)
         return self._views.association(up) if up else None
 
-    @cached_property
+    @property
     def members(self) -> list[AssociationView]:
-        return [self._views.association(r) for r in self._views.site.members.get(self.region, ())]
+        return _handed_out(self._members, f"v:members:{self.region}")
 
     @cached_property
+    def _members(self) -> list[AssociationView]:
+        return [self._views.association(r) for r in self._views._site.members.get(self.region, ())]
+
+    @property
     def projects(self) -> list[ProjectView]:
-        return [self._views.project(s) for s in self._views.site.projects_of.get(self.region, ())]
+        return _handed_out(self._projects, f"v:projects_of:{self.region}")
 
     @cached_property
+    def _projects(self) -> list[ProjectView]:
+        return [self._views.project(s) for s in self._views._site.projects_of.get(self.region, ())]
+
+    @property
     def stories(self) -> list[StoryView]:
-        return [self._views.story(r) for r in self._views.site.stories_of_association.get(self.region, ())]
+        return _handed_out(self._stories, f"v:stories_of_association:{self.region}")
+
+    @cached_property
+    def _stories(self) -> list[StoryView]:
+        return [self._views.story(r) for r in self._views._site.stories_of_association.get(self.region, ())]
 
     @property
     def scorecard(self) -> evaluation.Scorecard | None:
         """Its evaluation checklist: county-level associations only."""
-        return self._views.evaluation.scorecard(self.region)
+        deps.use(f"v:scorecard:{self.region}")
+        return self._views.scorecard_of(self.region)
 
     @property
     def trainings_sorted(self) -> list[Any]:
@@ -256,6 +356,7 @@ class ProjectView:
         self.record = record
         self.data = record.data
         self.slug = record.key
+        self.input = deps.record_input(record)
         self.url = views.url(urls.project(self.slug))
         self.brand_key = self.data.brand
         self.status_label = PROJECT_STATUS_LABELS[self.data.status]
@@ -274,9 +375,13 @@ class ProjectView:
     def association(self) -> AssociationView:
         return self._views.association(self.data.association)
 
-    @cached_property
+    @property
     def stories(self) -> list[StoryView]:
-        return [self._views.story(r) for r in self._views.site.stories_of_project.get(self.slug, ())]
+        return _handed_out(self._stories, f"v:stories_of_project:{self.slug}")
+
+    @cached_property
+    def _stories(self) -> list[StoryView]:
+        return [self._views.story(r) for r in self._views._site.stories_of_project.get(self.slug, ())]
 
 
 class StoryView:
@@ -285,6 +390,7 @@ class StoryView:
         self.record = record
         self.data = record.data
         self.slug = record.key
+        self.input = deps.record_input(record)
         self.url = views.url(urls.story(self.slug))
         self.cover_url = views.url(self.data.cover) if self.data.cover else None
         self.body_html = views.html.get(("story", self.slug, "body"), "")
@@ -295,17 +401,19 @@ class StoryView:
 
     @property
     def association(self) -> AssociationView | None:
+        deps.use("n:association")
         region = self.data.association
-        return self._views.association(region) if region in self._views.site.associations else None
+        return self._views.association(region) if region in self._views._site.associations else None
 
     @property
     def project(self) -> ProjectView | None:
+        deps.use("n:project")
         slug = self.data.project
-        return self._views.project(slug) if slug in self._views.site.projects else None
+        return self._views.project(slug) if slug in self._views._site.projects else None
 
     @property
     def tag_links(self) -> list[Crumb]:
-        return [self._views.tag(t) for t in dict.fromkeys(self.data.tags) if t in self._views.site.tag_slug]
+        return [self._views.tag(t) for t in dict.fromkeys(self.data.tags) if t in self._views._site.tag_slug]
 
     @property
     def updated(self) -> date:
@@ -321,6 +429,14 @@ class PageView:
         self.url = views.url(urls.page(self.slug))
         self.body_html = views.html.get(("page", self.slug, "body"), "")
         self.edit_url = views.edit_url(record)
+
+
+def _handed_out(views: Sequence[Any], relation: str) -> Any:
+    """Note a relation and every record in it as inputs, then hand the views out."""
+    if deps.recording_active():
+        deps.use(relation)
+        deps.use_all(v.input for v in views)
+    return views
 
 
 def _level(division: Division | None) -> str:

@@ -256,6 +256,13 @@ def _same_files(a: Path, b: Path) -> bool:
                 return True
 
 
+def _is_same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _carry_over(previous: Path, target: Path) -> None:
     """Hard-link an unchanged file from the previous output; copy (keeping mtime) if not."""
     try:
@@ -289,7 +296,11 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path]]) -> Wr
                     f.write(artifact)
                 written += 1
         else:
-            if old_size == os.stat(artifact).st_size and _same_files(artifact, old):
+            if old_size is not None and _is_same_file(artifact, old):
+                # a page the build did not render again: its file in OUT is the artifact
+                _carry_over(old, target)
+                linked += 1
+            elif old_size == os.stat(artifact).st_size and _same_files(artifact, old):
                 _carry_over(old, target)
                 linked += 1
             else:
