@@ -115,7 +115,8 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
-        click.echo(f"已构建 {result.pages} 个页面（{files}），用时 {result.seconds:.2f} 秒 → {out}")
+        rendered = f"重新渲染 {result.pages - result.reused} 个，{result.reused} 个的内容与模板未变而直接沿用；"
+        click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
 
 
 class _ProgressLine:

@@ -162,6 +162,8 @@ def test_build_summary_counts_written_and_reused_files(small_site: Path, tmp_pat
     again = run("build", "-s", str(small_site), "-o", str(out))
     files = sum(1 for p in out.rglob("*") if p.is_file())
     assert f"写入 0 个文件，沿用 {files} 个未变的文件" in again.stdout
+    pages = sum(1 for p in out.rglob("*.html"))
+    assert f"重新渲染 0 个，{pages} 个的内容与模板未变而直接沿用" in again.stdout
     assert again.stdout.count("\n") == 1
 
 
