@@ -19,6 +19,7 @@ from .divisions import load_divisions
 from .link import Site, link
 from .load import load_config, load_records
 from .pages import Reuse, render_pages
+from .record_cache import RecordCache
 from .render import render_markdown, static_files
 from .views import Views
 from .writer import OutputError, WriteStats, write_output
@@ -53,9 +54,14 @@ class BuildResult:
 
 
 def analyse(
-    src: Path, base_url: str | None = None, include_drafts: bool = False, as_of: date | None = None
+    src: Path,
+    base_url: str | None = None,
+    include_drafts: bool = False,
+    as_of: date | None = None,
+    cache: bool = False,
 ) -> BuildResult:
-    """Load, validate and link the site; no rendering, nothing written."""
+    """Load, validate and link the site; no rendering, nothing written (with `cache`, parsed
+    records are taken from and kept in SRC/.sitegen-cache/)."""
     result = BuildResult()
     config, problems = load_config(src)
     result.diagnostics += problems
@@ -64,8 +70,11 @@ def analyse(
     if base_url:
         config = config.with_base_url(base_url)
     divisions = load_divisions()
-    records, problems = load_records(src, config, divisions)
+    record_cache = RecordCache(src / CACHE_DIR, f"{config!r}\0{src.resolve()}") if cache else None
+    records, problems = load_records(src, config, divisions, record_cache)
     result.diagnostics += problems
+    if record_cache is not None:
+        record_cache.save()
     site, problems = link(src, config, divisions, records, include_drafts, as_of)
     result.diagnostics += problems
     result.site = site
@@ -96,7 +105,7 @@ def render(
     result.pages = sum(1 for route in pages.files if route.endswith(".html"))
     result.reused = pages.reused
     result.graph = pages.graph
-    generated: dict[str, bytes | Path] = {**pages.files, **opendata.data_files(site, views._evaluation)}
+    generated: dict[str, bytes | Path] = {**pages.files, **_data_files(site, views, pages.inputs, reuse, result.graph)}
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
     for route, path in statics.items():
@@ -130,7 +139,7 @@ def build(
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
-    result = analyse(src, base_url, include_drafts)
+    result = analyse(src, base_url, include_drafts, cache=True)
     cache = graph = None
     if result.site is not None and not has_errors(result.diagnostics):
         cache = MarkdownCache(src, result.site.config)
@@ -149,6 +158,22 @@ def build(
     result.diagnostics = sort_diagnostics(result.diagnostics)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _data_files(
+    site: Site, views: Views, inputs: deps.Inputs, reuse: Reuse | None, graph: dict[str, deps.PageEntry]
+) -> dict[str, bytes | Path]:
+    """The open-data files; with `reuse`, those whose inputs did not change keep their file."""
+    files: dict[str, bytes | Path] = {}
+    for route in opendata.DATA_INPUTS:
+        if reuse is not None and reuse.previous.reusable(route, reuse.out / route, inputs):
+            files[route] = reuse.out / route
+            graph[route] = reuse.previous.pages[route]
+    made = opendata.data_files(site, views._evaluation, [r for r in opendata.DATA_INPUTS if r not in files])
+    for route, data in made.items():
+        files[route] = data
+        graph[route] = deps.PageEntry(inputs.digests(opendata.DATA_INPUTS[route]))
+    return dict(sorted(files.items()))
 
 
 def _graph_stamp(site: Site, out: Path, include_drafts: bool) -> str:

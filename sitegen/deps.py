@@ -20,7 +20,6 @@ An input this module cannot compute digests to None, which never matches: unknow
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -95,6 +94,7 @@ class Inputs:
         self.env = env
         self._memo: dict[str, str | None] = {}
         self._closures: dict[str, frozenset[str]] = {}
+        self._canonical_memo: dict[int, Any] = {}
         self._records: dict[tuple[str, str], Record] = {}
         for collection in (site.associations.values(), site.projects.values(), site.stories, site.pages):
             for record in collection:
@@ -135,7 +135,7 @@ class Inputs:
             return self._template_digest(rest)
         if kind == "v":
             value = self._value(rest)
-            return None if value is _UNKNOWN else _digest(_canonical(value))
+            return None if value is _UNKNOWN else _digest(_canonical(value, self._canonical_memo))
         return None
 
     def _record_digest(self, record: Record) -> str:
@@ -219,18 +219,38 @@ class Inputs:
 _UNKNOWN = object()
 
 
-def _canonical(value: Any) -> Any:
+# Dataclasses that stand for fixed things (the packaged division table, the evaluation rules):
+# their identity is enough, and spelling them out for every page would cost most of a rebuild.
+_BY_IDENTITY = {"Division": "code", "Indicator": "key", "Check": "key"}
+
+
+def _canonical(value: Any, memo: dict[int, Any]) -> Any:
     """A value reduced to tuples, strings and numbers that repr the same in every process
-    (sets sorted, no function addresses), so its digest can be compared across builds."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields if f.repr))
+    (sets sorted, no function addresses), so its digest can be compared across builds.
+    `memo` (by object id, for one build) makes shared parts cost once."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        done = memo.get(id(value))
+        if done is None:
+            name = type(value).__name__
+            if name in _BY_IDENTITY:
+                done = (name, getattr(value, _BY_IDENTITY[name]))
+            else:
+                done = (name, *(_canonical(getattr(value, f), memo) for f, spec in fields.items() if spec.repr))
+            memo[id(value)] = done
+        return done
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
     if isinstance(value, (set, frozenset)):
-        return ("set", *sorted((_canonical(v) for v in value), key=repr))
+        items = [_canonical(v, memo) for v in value]
+        try:
+            return ("set", *sorted(items))
+        except TypeError:  # mixed types
+            return ("set", *sorted(items, key=repr))
     if isinstance(value, Mapping):
-        return ("map", *sorted(((_canonical(k), _canonical(v)) for k, v in value.items()), key=repr))
+        return ("map", *sorted(((_canonical(k, memo), _canonical(v, memo)) for k, v in value.items()), key=repr))
     if isinstance(value, (list, tuple)):
-        return tuple(_canonical(v) for v in value)
+        return tuple(_canonical(v, memo) for v in value)
     if callable(value):
         return getattr(value, "__qualname__", type(value).__name__)
     return value

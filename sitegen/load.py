@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import privacy
 from .config import CONFIG_FILE, SiteConfig
@@ -19,6 +19,9 @@ from .models import MODELS, Association, Page, Project, Story
 from .sources import SLUG_RE, SourceFile, decode, discover, split_front_matter, suggest_slug
 from .validate import validate_model
 from .yamlsafe import Locator, load_yaml
+
+if TYPE_CHECKING:
+    from .record_cache import RecordCache
 
 Content = Association | Project | Story | Page
 
@@ -67,13 +70,19 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
 
 
 def load_records(
-    src: Path, config: SiteConfig, divisions: DivisionTable
+    src: Path, config: SiteConfig, divisions: DivisionTable, cache: RecordCache | None = None
 ) -> tuple[list[Record], list[Diagnostic]]:
+    """Every content record, checked; with a cache, unchanged files are not parsed again."""
     sources, diagnostics = discover(src)
     context = {"config": config, "divisions": divisions}
     records: list[Record] = []
     for source in sources:
-        record, problems = load_record(source, context)
+        loaded = cache.get(source) if cache is not None else None
+        if loaded is None:
+            loaded = load_record(source, context)
+            if cache is not None:
+                cache.put(source, loaded)
+        record, problems = loaded
         diagnostics.extend(problems)
         if record is not None:
             diagnostics.extend(check_record(record, src))

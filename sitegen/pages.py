@@ -157,6 +157,7 @@ class RenderedPages:
     files: dict[str, bytes | Path]
     diagnostics: list[Diagnostic]
     graph: dict[str, deps.PageEntry]  # route -> inputs, for every page rendered or reused
+    inputs: deps.Inputs
     rendered: int = 0
     reused: int = 0
 
@@ -177,7 +178,7 @@ def render_pages(
     """
     renderer = PageRenderer(site, views)
     inputs = deps.Inputs(site, views, renderer.env)
-    result = RenderedPages({}, [], {})
+    result = RenderedPages({}, [], {}, inputs)
     planned = _plan_recorded(site, views)
     jobs: list[PageJob] = []
     for job, _ in planned:

@@ -309,6 +309,27 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path]]) -> Wr
     return WriteStats(written=written, linked=linked)
 
 
+def _already_there(out: Path, items: list[tuple[str, bytes | Path]]) -> bool:
+    """OUT holds exactly these files with these bytes: nothing to write, nothing to swap."""
+    if not out.is_dir():
+        return False
+    previous = _index(out)
+    if len(previous) != len(items):
+        return False
+    for key, artifact in items:
+        old_size = previous.get(key)
+        if old_size is None:
+            return False
+        old = out.joinpath(*key.split("/"))
+        if isinstance(artifact, bytes):
+            same = old_size == len(artifact) and _same_bytes(old, artifact)
+        else:
+            same = _is_same_file(artifact, old) or (old_size == os.stat(artifact).st_size and _same_files(artifact, old))
+        if not same:
+            return False
+    return True
+
+
 def _swap(new: Path, out: Path) -> None:
     """Put the assembled tree `new` at `out`; the previous output is deleted."""
     if not os.path.lexists(out):
@@ -399,6 +420,11 @@ def write_output(out: Path, files: Mapping[str, Artifact]) -> WriteStats:
             raise _os_failure(f"无法恢复上次的输出目录 {out}", exc) from exc
         if os.path.lexists(out) and not out.is_dir():
             raise OutputError(f"输出路径 {out} 已存在且不是目录，请换一个输出目录或先删除它")
+        try:
+            if _already_there(out, items):
+                return WriteStats(written=0, linked=len(items))
+        except Exception:  # noqa: BLE001 - assemble as usual; that reports real failures
+            pass
         try:
             new = _make_sibling_dir(out, "new")
         except OSError as exc:

@@ -359,3 +359,15 @@ def test_same_input_same_tree(tmp_path: Path) -> None:
     write_output(tmp_path / "one", FILES)
     write_output(tmp_path / "two", dict(reversed(list(FILES.items()))))
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_identical_output_is_left_alone(tmp_path: Path) -> None:
+    """Nothing changed: OUT is not rebuilt and swapped, so a no-change build costs reads only."""
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    inode = os.stat(out).st_ino
+    stats = write_output(out, FILES)
+    assert (stats.written, stats.linked) == (0, len(FILES))
+    assert os.stat(out).st_ino == inode
+    write_output(out, {**FILES, "index.html": b"changed"})
+    assert os.stat(out).st_ino != inode
