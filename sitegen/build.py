@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__, deps, opendata, urls
+from . import __version__, deps, opendata, pinyin, urls
 from .cache import CACHE_DIR, MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
@@ -27,6 +27,8 @@ from .writer import OutputError, WriteStats, write_output
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
 # and, while rendering pages, each page done. The CLI draws it; the build knows no terminal.
 Progress = Callable[[str, int, int], None]
+
+PINYIN_FILE = "pinyin.pickle"
 
 STAGE_LOAD = "读取内容"
 STAGE_RENDER = "渲染页面"
@@ -75,6 +77,7 @@ def analyse(
     result.diagnostics += problems
     if record_cache is not None:
         record_cache.save()
+        pinyin.load_keys(src / CACHE_DIR / PINYIN_FILE)
     site, problems = link(src, config, divisions, records, include_drafts, as_of)
     result.diagnostics += problems
     result.site = site
@@ -153,6 +156,7 @@ def build(
                 cache.save()
             if graph is not None:
                 _save_graph(graph, result, out, src / CACHE_DIR)
+                pinyin.save_keys(src / CACHE_DIR / PINYIN_FILE)
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)

@@ -6,12 +6,18 @@ of place-name readings is loaded into pypinyin's phrase dictionary before first 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+from . import __version__
 
 __all__ = ["PLACE_READINGS", "sort_key", "tag_slug", "tag_slugs"]
 
@@ -82,12 +88,52 @@ def _load_readings() -> None:
 _TONE_RE = re.compile(r"(?<=[a-z])[1-5]$")
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def sort_key(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+SortKey = tuple[tuple[str, ...], tuple[str, ...], str]
+
+# name -> sort key. pypinyin costs about 1 ms a name, and a national project library has
+# tens of thousands of titles: the build keeps these between runs (load_keys / save_keys).
+_KEYS: dict[str, SortKey] = {}
+_KEYS_FORMAT = f"sitegen {__version__} pinyin 1"
+_KEYS_LOADED = 0
+
+
+def load_keys(path: Path) -> None:
+    """Take the sort keys an earlier build computed (same sitegen), if any."""
+    global _KEYS_LOADED
+    try:
+        with open(path, "rb") as handle:
+            data = pickle.load(handle)
+        if isinstance(data, dict) and data.get("format") == _KEYS_FORMAT:
+            _KEYS.update(data["keys"])
+    except Exception:  # no file, or another sitegen's: compute them again
+        pass
+    _KEYS_LOADED = len(_KEYS)
+
+
+def save_keys(path: Path) -> None:
+    """Keep the sort keys for the next build when new ones were computed."""
+    if len(_KEYS) == _KEYS_LOADED and path.exists():
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as handle:
+            pickle.dump({"format": _KEYS_FORMAT, "keys": _KEYS}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+
+def sort_key(name: str) -> SortKey:
     """Sort key for Chinese names by pinyin: toneless syllables, then tones, then the name.
 
     Cached: the same place names are sorted again and again on every listing page.
     """
+    key = _KEYS.get(name)
+    if key is None:
+        key = _KEYS[name] = _compute_sort_key(name)
+    return key
+
+
+def _compute_sort_key(name: str) -> SortKey:
     _load_readings()
     toned = tuple(
         s.lower() for s in lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)

@@ -103,3 +103,17 @@ def test_tag_slugs_stable_regardless_of_input_order() -> None:
     assert tag_slugs(reversed(tags)) == first
     assert tag_slugs(tags + tags) == first
     assert list(first) == sorted(first)
+
+
+def test_sort_keys_survive_between_builds(tmp_path, monkeypatch) -> None:
+    from sitegen import pinyin
+
+    path = tmp_path / "pinyin.pickle"
+    pinyin.load_keys(path)  # nothing there yet
+    expected = pinyin.sort_key("重庆市青年志愿者协会")
+    pinyin.save_keys(path)
+    assert path.is_file()
+    monkeypatch.setattr(pinyin, "_KEYS", {})
+    monkeypatch.setattr(pinyin, "_compute_sort_key", lambda name: (_ for _ in ()).throw(AssertionError(name)))
+    pinyin.load_keys(path)
+    assert pinyin.sort_key("重庆市青年志愿者协会") == expected  # from the file, not recomputed
