@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import opendata
+from . import images, opendata
 from .cache import MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
@@ -28,6 +28,7 @@ from .writer import OutputError, WriteStats, write_output
 Progress = Callable[[str, int, int], None]
 
 STAGE_LOAD = "读取内容"
+STAGE_IMAGES = "处理图片"
 STAGE_RENDER = "渲染页面"
 STAGE_WRITE = "写入输出"
 
@@ -43,6 +44,7 @@ class BuildResult:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     pages: int = 0
     stats: WriteStats | None = None
+    image_cache: images.ImageCache | None = None  # variants reused (hits) and made by the build
     seconds: float = 0.0
 
     @property
@@ -71,23 +73,31 @@ def analyse(
 
 
 def render(
-    result: BuildResult, progress: Progress | None = None, jobs: int = 1, cache: MarkdownCache | None = None
+    result: BuildResult,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    cache: MarkdownCache | None = None,
+    image_cache: images.ImageCache | None = None,
 ) -> BuildResult:
     """Render every page and data file in memory, and check routes do not collide.
 
-    `jobs` > 1 renders the pages in that many processes; the output is the same.
+    `jobs` > 1 renders the pages (and resizes the images) in that many processes; the output
+    is the same. Image variants come from `image_cache` (made there when missing).
     """
     site = result.site
     assert site is not None
     progress = progress or _silent
+    progress(STAGE_IMAGES, 0, 0)
+    image_set, problems = images.prepare(site, image_cache, jobs)
+    result.diagnostics += problems
     progress(STAGE_RENDER, 0, 0)
     html, problems = render_markdown(site, cache)
     result.diagnostics += problems
-    views = Views(site, html)
+    views = Views(site, html, image_set)
     pages, problems = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs)
     result.diagnostics += problems
     result.pages = sum(1 for route in pages if route.endswith(".html"))
-    generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site, views.evaluation)}
+    generated: dict[str, bytes | Path] = {**pages, **opendata.data_files(site, views.evaluation), **image_set.files}
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
     for route, path in statics.items():
@@ -105,7 +115,7 @@ def check(src: Path, include_drafts: bool = True) -> BuildResult:
     """Validate everything, rendering included (templates can fail too); write nothing."""
     result = analyse(src, include_drafts=include_drafts)
     if result.site is not None and not has_errors(result.diagnostics):
-        render(result)
+        render(result, image_cache=images.ImageCache(src, readonly=True))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
@@ -122,16 +132,19 @@ def build(
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     result = analyse(src, base_url, include_drafts)
-    cache = None
+    cache = image_cache = None
     if result.site is not None and not has_errors(result.diagnostics):
         cache = MarkdownCache(src, result.site.config)
-        render(result, progress, jobs, cache)
+        result.image_cache = image_cache = images.ImageCache(src)
+        render(result, progress, jobs, cache, image_cache)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         try:
             result.stats = write_output(out, result.files)
             if cache is not None:
                 cache.save()
+            if image_cache is not None:
+                image_cache.prune()
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)
