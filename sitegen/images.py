@@ -217,7 +217,7 @@ def probe(path: Path, rel: str) -> SourceImage:
         width, height = height, width
     fallback: str | None = None
     if image.format != "GIF" and not getattr(image, "is_animated", False):
-        fallback = "png" if _has_alpha(image) else "jpeg"
+        fallback = "png" if image.format == "PNG" or _has_alpha(image) else "jpeg"
     return SourceImage(rel, path, digest, width, height, fallback)
 
 
@@ -229,13 +229,15 @@ def _has_alpha(image: Image.Image) -> bool:
 
 
 def _srgb(image: Image.Image) -> Image.Image:
-    """Convert to sRGB when the image carries a colour profile (the profile is stripped)."""
+    """Convert to sRGB when the image carries a colour profile, since the profile itself is
+    stripped: a wide-gamut or CMYK photo would otherwise show washed-out or wrong colours."""
     icc = image.info.get("icc_profile")
-    if not icc or image.mode not in ("RGB", "RGBA"):
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
     except Exception:  # a broken profile: keep the pixels as they are
         return image
 
@@ -258,9 +260,8 @@ def resize(source: SourceImage, variants: Iterable[Variant]) -> dict[str, bytes]
         raise
     except Exception:
         raise ImageProblem(f"图片 static/{source.rel} 无法解码（文件可能不完整或已损坏）；请重新导出该图片后替换") from None
-    alpha = source.fallback == "png"
-    image = image.convert("RGBA" if alpha else "RGB")
     image = _srgb(image)
+    image = image.convert("RGBA" if _has_alpha(image) else "RGB")
     out: dict[str, bytes] = {}
     for variant in wanted:
         sized = image
@@ -360,12 +361,12 @@ def prepare(site: Site, cache: ImageCache | None = None, jobs: int = 1) -> tuple
     refs = references(site)
     diagnostics: list[Diagnostic] = []
     sources: dict[str, SourceImage] = {}
-    failed: dict[str, str] = {}
+    failed: dict[str, tuple[str, str]] = {}
     for rel in sorted(refs):
         try:
             sources[rel] = probe(site.src / "static" / rel, rel)
         except ImageProblem as problem:
-            failed[rel] = str(problem)
+            failed[rel] = ("image", str(problem))
     writing = cache is not None and not cache.readonly
     pending = {rel: [v for v in s.variants if cache is None or not cache.has(v)] for rel, s in sources.items()}
     todo = [s for rel, s in sources.items() if pending[rel]]
@@ -379,29 +380,36 @@ def prepare(site: Site, cache: ImageCache | None = None, jobs: int = 1) -> tuple
         for variant in source.variants if writing else ():
             files[variant.route] = cache.path(variant)
             cache.used.add(variant.cache_name)
-    for rel, message in failed.items():
+    for rel, (code, message) in failed.items():
         sources.pop(rel, None)
+        if code == "output":  # the cache, not the image: one error, at the cache folder
+            diagnostics.append(error(site.src / CACHE_DIR, 1, 1, code, message))
+            continue
         for record, loc in refs[rel]:
             line, col = record.position(*loc)
-            diagnostics.append(error(record.path, line, col, "image", message))
+            diagnostics.append(error(record.path, line, col, code, message))
     return ImageSet(sources, files), diagnostics
 
 
-def _work(source: SourceImage, cache: ImageCache | None) -> str | None:
-    """Make the missing variants of one image (without a cache: only decode it); returns a
-    message on failure. Runs in a forked worker with `-j`, so it returns no bytes."""
+def _work(source: SourceImage, cache: ImageCache | None) -> tuple[str, str] | None:
+    """Make the missing variants of one image (without a cache: only decode it). Returns a
+    diagnostic (code, message) on failure; runs in a forked worker with `-j`, so no bytes."""
     try:
-        if cache is None:
-            check_decodes(source)
-        else:
-            for name, data in resize(source, [v for v in source.variants if not cache.has(v)]).items():
-                cache.put(name, data)
+        made = resize(source, [v for v in source.variants if not cache.has(v)]) if cache else check_decodes(source)
     except ImageProblem as problem:
-        return str(problem)
+        return "image", str(problem)
+    except Exception as exc:  # an encoder failure on an odd image must not crash the build
+        return "image", f"处理图片 static/{source.rel} 时出错（{exc}）；请重新导出为 JPEG 或 PNG 后替换"
+    try:
+        for name, data in (made or {}).items():
+            assert cache is not None
+            cache.put(name, data)
+    except OSError as exc:
+        return "output", f"无法写入图片缓存 {cache.dir if cache else ''}：{exc.strerror or exc}；请检查磁盘空间和目录权限"
     return None
 
 
-def _run(todo: list[SourceImage], cache: ImageCache | None, jobs: int) -> dict[str, str]:
+def _run(todo: list[SourceImage], cache: ImageCache | None, jobs: int) -> dict[str, tuple[str, str]]:
     """Process images, in up to `jobs` forked processes when there are several: the slow part
     of a cold build. The result does not depend on `jobs`."""
     context = _fork_context()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import broken_links, build_ok, copy_site
-from PIL import Image
+from PIL import Image, ImageCms
 
 from sitegen import images
 from sitegen.build import build, check
@@ -23,7 +23,7 @@ from sitegen.images import ImageProblem, probe, safe_stem, svg_size, target_widt
 def photo(width: int, height: int, fmt: str = "JPEG", mode: str = "RGB", **save) -> bytes:
     """A small but non-trivial picture: a gradient with a block, so encoders have work."""
     image = Image.linear_gradient("L").resize((width, height)).convert(mode)
-    colour = {"RGB": (200, 40, 40), "RGBA": (200, 40, 40, 128)}.get(mode, 200)
+    colour = {"RGB": (200, 40, 40), "RGBA": (200, 40, 40, 128), "CMYK": (0, 200, 200, 20)}.get(mode, 200)
     image.paste(colour, (width // 4, height // 4, width // 2, height // 2))
     buffer = io.BytesIO()
     image.save(buffer, fmt, **save)
@@ -101,7 +101,8 @@ def test_exif_orientation_is_applied_and_metadata_stripped(tmp_path: Path) -> No
     exif[0x0112] = 6  # rotate 90° clockwise to display
     exif[0x010F] = "CameraMaker"
     path = tmp_path / "rotated.jpg"
-    path.write_bytes(photo(900, 600, exif=exif.tobytes()))
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path.write_bytes(photo(900, 600, exif=exif.tobytes(), icc_profile=srgb))
     source = probe(path, "img/rotated.jpg")
     assert (source.width, source.height) == (600, 900)
     made = images.resize(source, source.variants)
@@ -112,11 +113,19 @@ def test_exif_orientation_is_applied_and_metadata_stripped(tmp_path: Path) -> No
             assert not out.getexif() and "icc_profile" not in out.info
 
 
-def test_transparent_png_falls_back_to_png_and_gif_is_not_resized(tmp_path: Path) -> None:
-    png, gif = tmp_path / "a.png", tmp_path / "a.gif"
+def test_fallback_keeps_png_and_jpeg_and_gif_is_not_resized(tmp_path: Path) -> None:
+    png, opaque, cmyk, gif = (tmp_path / n for n in ("a.png", "b.png", "c.jpg", "a.gif"))
     png.write_bytes(photo(700, 300, "PNG", "RGBA"))
+    opaque.write_bytes(photo(700, 300, "PNG"))
+    cmyk.write_bytes(photo(700, 300, "JPEG", "CMYK"))
     gif.write_bytes(photo(50, 40, "GIF", "L"))
-    assert probe(png, "a.png").fallback == "png"
+    assert [probe(p, p.name).fallback for p in (png, opaque, cmyk)] == ["png", "png", "jpeg"]
+    for path in (png, opaque, cmyk):
+        source = probe(path, path.name)
+        made = images.resize(source, source.variants)
+        for variant in source.variants:
+            with Image.open(io.BytesIO(made[variant.cache_name])) as out:
+                assert out.format.lower() == variant.format and out.mode in ("RGB", "RGBA")
     source = probe(gif, "a.gif")
     assert (source.width, source.height, source.variants) == (50, 40, ())
 
@@ -246,3 +255,21 @@ def test_static_file_taking_a_variant_route_is_a_conflict(photo_site: Path, tmp_
     (photo_site / "static" / route).write_bytes(b"x")
     result = build(photo_site, tmp_path / "out2")
     assert [d.code for d in result.diagnostics if d.is_error] == ["route-conflict"]
+
+
+def test_cache_or_encoder_failure_is_a_diagnostic_not_a_crash(photo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(self, name: str, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(images.ImageCache, "put", full_disk)
+    result = build(photo_site, tmp_path / "out")
+    assert {(d.code, Path(d.path).name) for d in result.diagnostics if d.is_error} == {("output", "images")}
+    monkeypatch.undo()
+
+    def broken(source, variants):
+        raise ValueError("encoder error -2")
+
+    monkeypatch.setattr(images, "resize", broken)
+    result = build(photo_site, tmp_path / "out")
+    assert sorted(d.code for d in result.diagnostics if d.is_error) == ["image", "image"]
+    assert not (tmp_path / "out").exists()
