@@ -2,7 +2,7 @@
 
 Visitors read on phones, so a 2,400 px photo must not be sent to a 400 px screen. Each raster
 image is resized with Pillow to a few widths (never upscaled) and encoded twice, as WebP and in
-a fallback format browsers without WebP show (JPEG, or PNG where the image has transparency).
+a fallback format for browsers without WebP (the source's JPEG or PNG; PNG for transparency).
 Templates get the variants through `ImageView`s (views.py) and the `picture` macro.
 
 Variants are published at `assets/img/<stem>-<hash8>-<width>w.<ext>`: `hash8` is a digest of the
@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import PIL
@@ -51,7 +52,6 @@ SETTINGS = json.dumps(
     {"version": 1, "pillow": PIL.__version__, "resample": "lanczos", "encoders": ENCODERS, "srgb": True},
     sort_keys=True,
 )
-MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 
 
@@ -94,10 +94,6 @@ class Variant:
     format: str  # webp | jpeg | png
     cache_name: str  # file name in .sitegen-cache/images/
 
-    @property
-    def mime(self) -> str:
-        return MIME[self.format]
-
 
 @dataclass(frozen=True)
 class SourceImage:
@@ -110,12 +106,12 @@ class SourceImage:
     height: int | None
     fallback: str | None  # jpeg | png for a raster image to resize; None: published as-is
 
-    @property
+    @cached_property
     def family(self) -> str:
         """Digest of the source and the encoder settings: names and cache keys derive from it."""
         return hashlib.sha256(f"{self.digest}\0{SETTINGS}".encode()).hexdigest()
 
-    @property
+    @cached_property
     def variants(self) -> tuple[Variant, ...]:
         """WebP variants then fallback ones, each narrowest first; empty when not resized."""
         if self.fallback is None or self.width is None or self.height is None:
