@@ -246,9 +246,11 @@ def resize(source: SourceImage, variants: Iterable[Variant]) -> dict[str, bytes]
     data = source.path.read_bytes()
     image = _open(data, source.rel)
     try:
-        if image.format == "JPEG" and wanted:  # decode at a reduced scale where that suffices
-            largest = max(v.width for v in wanted)
-            scale = largest / (source.width or largest)
+        if image.format == "JPEG" and source.width:
+            # Decode at a reduced scale where that suffices (much faster for camera photos). The
+            # scale depends on the source alone, never on which variants are missing from the
+            # cache, so a variant's bytes are the same however it came to be made.
+            scale = max(target_widths(source.width)) / source.width
             image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
         image.load()
         image = ImageOps.exif_transpose(image)

@@ -265,3 +265,12 @@ def test_cache_or_encoder_failure_is_a_diagnostic_not_a_crash(photo_site: Path, 
     result = build(photo_site, tmp_path / "out")
     assert sorted(d.code for d in result.diagnostics if d.is_error) == ["image", "image"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_variant_made_alone_equals_one_made_with_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "big.jpg"
+    path.write_bytes(photo(3400, 600))  # large enough for JPEG draft decoding to kick in
+    source = probe(path, "big.jpg")
+    every = images.resize(source, source.variants)
+    alone = images.resize(source, source.variants[:1])
+    assert alone == {source.variants[0].cache_name: every[source.variants[0].cache_name]}
