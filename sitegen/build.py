@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__, deps, opendata, pinyin, urls
+from . import __version__, deps, images, opendata, pinyin, urls
 from .cache import CACHE_DIR, MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
@@ -31,6 +31,7 @@ Progress = Callable[[str, int, int], None]
 PINYIN_FILE = "pinyin.pickle"
 
 STAGE_LOAD = "读取内容"
+STAGE_IMAGES = "处理图片"
 STAGE_RENDER = "渲染页面"
 STAGE_WRITE = "写入输出"
 
@@ -48,6 +49,7 @@ class BuildResult:
     reused: int = 0  # pages not rendered again: their inputs had not changed
     graph: dict[str, deps.PageEntry] = field(default_factory=dict)
     stats: WriteStats | None = None
+    image_cache: images.ImageCache | None = None  # variants reused (hits) and made by the build
     seconds: float = 0.0
 
     @property
@@ -90,25 +92,34 @@ def render(
     jobs: int = 1,
     cache: MarkdownCache | None = None,
     reuse: Reuse | None = None,
+    image_cache: images.ImageCache | None = None,
 ) -> BuildResult:
     """Render every page and data file in memory, and check routes do not collide.
 
-    `jobs` > 1 renders the pages in that many processes; the output is the same. With
-    `reuse`, pages whose recorded inputs are unchanged keep their file from OUT.
+    `jobs` > 1 renders the pages (and resizes the images) in that many processes; the output
+    is the same. With `reuse`, pages whose recorded inputs are unchanged keep their file from
+    OUT. Image variants come from `image_cache` (made there when missing).
     """
     site = result.site
     assert site is not None
     progress = progress or _silent
+    progress(STAGE_IMAGES, 0, 0)
+    image_set, problems = images.prepare(site, image_cache, jobs)
+    result.diagnostics += problems
     progress(STAGE_RENDER, 0, 0)
     html, problems = render_markdown(site, cache)
     result.diagnostics += problems
-    views = Views(site, html)
+    views = Views(site, html, image_set)
     pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)
     result.diagnostics += pages.diagnostics
     result.pages = sum(1 for route in pages.files if route.endswith(".html"))
     result.reused = pages.reused
     result.graph = pages.graph
-    generated: dict[str, bytes | Path] = {**pages.files, **_data_files(site, views, pages.inputs, reuse, result.graph)}
+    generated: dict[str, bytes | Path] = {
+        **pages.files,
+        **_data_files(site, views, pages.inputs, reuse, result.graph),
+        **image_set.files,
+    }
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
     for route, path in statics.items():
@@ -126,7 +137,7 @@ def check(src: Path, include_drafts: bool = True) -> BuildResult:
     """Validate everything, rendering included (templates can fail too); write nothing."""
     result = analyse(src, include_drafts=include_drafts)
     if result.site is not None and not has_errors(result.diagnostics):
-        render(result)
+        render(result, image_cache=images.ImageCache(src, readonly=True))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
@@ -143,11 +154,12 @@ def build(
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     result = analyse(src, base_url, include_drafts, cache=True)
-    cache = graph = None
+    cache = graph = image_cache = None
     if result.site is not None and not has_errors(result.diagnostics):
         cache = MarkdownCache(src, result.site.config)
         graph = deps.Graph.load(src / CACHE_DIR, _graph_stamp(result.site, out, include_drafts))
-        render(result, progress, jobs, cache, Reuse(graph, out.resolve()))
+        result.image_cache = image_cache = images.ImageCache(src)
+        render(result, progress, jobs, cache, Reuse(graph, out.resolve()), image_cache)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         try:
@@ -157,6 +169,8 @@ def build(
             if graph is not None:
                 _save_graph(graph, result, out, src / CACHE_DIR)
                 pinyin.save_keys(src / CACHE_DIR / PINYIN_FILE)
+            if image_cache is not None:
+                image_cache.prune()
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)

@@ -96,7 +96,7 @@ def main() -> None:
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="输出目录（默认 SRC/output）")
 @click.option("--base-url", callback=lambda ctx, param, value: _valid_base_url(value), help="覆盖 sitegen.yaml 中的 base_url")
 @click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行渲染的进程数（默认为 CPU 核数）；结果与 -j 1 完全相同")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行渲染页面、处理图片的进程数（默认为 CPU 核数）；结果与 -j 1 完全相同")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
 def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
@@ -115,6 +115,9 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
+        made = result.image_cache
+        if made is not None and (made.made or made.hits):
+            files += f"；图片新生成 {made.made} 个尺寸，沿用缓存 {made.hits} 个"
         rendered = f"重新渲染 {result.pages - result.reused} 个，{result.reused} 个的内容与模板未变而直接沿用；"
         click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
 

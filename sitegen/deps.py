@@ -173,6 +173,7 @@ class Inputs:
             "scorecard": lambda: self.views.scorecard_of(arg),
             "evaluation": lambda: self.views._evaluation,
             "coverage": lambda: site.coverage,
+            "image": lambda: self.views.image(arg),
         }
         compute = values.get(what)
         return compute() if compute is not None else _UNKNOWN
@@ -230,14 +231,15 @@ def _canonical(value: Any, memo: dict[int, Any]) -> Any:
     `memo` (by object id, for one build) makes shared parts cost once."""
     fields = getattr(type(value), "__dataclass_fields__", None)
     if fields is not None:
-        done = memo.get(id(value))
-        if done is None:
-            name = type(value).__name__
-            if name in _BY_IDENTITY:
-                done = (name, getattr(value, _BY_IDENTITY[name]))
-            else:
-                done = (name, *(_canonical(getattr(value, f), memo) for f, spec in fields.items() if spec.repr))
-            memo[id(value)] = done
+        known = memo.get(id(value))
+        if known is not None:
+            return known[1]
+        name = type(value).__name__
+        if name in _BY_IDENTITY:
+            done = (name, getattr(value, _BY_IDENTITY[name]))
+        else:
+            done = (name, *(_canonical(getattr(value, f), memo) for f, spec in fields.items() if spec.repr))
+        memo[id(value)] = (value, done)  # the value is kept alive so its id is not reused
         return done
     if isinstance(value, (str, int, float, bool, type(None))):
         return value

@@ -35,6 +35,7 @@ CATALOG: dict[str, str] = {
     "reference-mismatch": "引用关系不一致",
     "file-name": "文件名不符合规则",
     "missing-file": "引用的文件不存在",
+    "image": "图片无法处理",
     "route-conflict": "页面地址冲突",
     "unsafe-html": "不安全的 HTML 已被移除",
     "privacy": "疑似个人信息",

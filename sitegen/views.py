@@ -20,6 +20,7 @@ from typing import Any
 from . import coverage, deps, evaluation, urls
 from .divisions import Division, DivisionTable
 from .figures import Figures
+from .images import ImageSet
 from .link import Site
 from .load import Record
 from .pinyin import sort_key
@@ -33,6 +34,37 @@ PROJECT_STATUS_LABELS = {"running": "进行中", "paused": "暂停", "completed"
 class Crumb:
     name: str
     url: str | None
+
+
+@dataclass(frozen=True)
+class ImageVariant:
+    url: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """One shown image for the `picture` macro (macros/picture.html).
+
+    A resized photo has `webp` and `fallback` variants (narrowest first); `width`/`height` are
+    the pixel size of `src`, the largest fallback. An SVG, GIF or animated image has no
+    variants: `src` is the file as published and the size is known only if it could be read.
+    """
+
+    url: str  # the original file, copied as-is from static/
+    width: int | None
+    height: int | None
+    webp: tuple[ImageVariant, ...] = ()
+    fallback: tuple[ImageVariant, ...] = ()
+
+    @property
+    def responsive(self) -> bool:
+        return bool(self.fallback)
+
+    @property
+    def src(self) -> str:
+        return self.fallback[-1].url if self.fallback else self.url
 
 
 class BrandView:
@@ -65,9 +97,10 @@ class TreeNode:
 class Views:
     """Factory and memo of every view of one site; `html` maps (kind, key, field) to HTML."""
 
-    def __init__(self, site: Site, html: dict[tuple[str, str, str], str]) -> None:
+    def __init__(self, site: Site, html: dict[tuple[str, str, str], str], images: ImageSet | None = None) -> None:
         self._site = site
         self.html = html
+        self.images = images or ImageSet({}, {})
         self._associations: dict[str, AssociationView] = {}
         self._projects: dict[str, ProjectView] = {}
         self._stories: dict[str, StoryView] = {}
@@ -128,6 +161,21 @@ class Views:
     def page(self, record: Record) -> PageView:
         deps.use(deps.record_input(record))
         return PageView(self, record)
+
+    def image(self, rel: str) -> ImageView:
+        """The view of a file under static/ that a record shows (`images`, `cover`)."""
+        deps.use(f"v:image:{rel}")  # its size and variant names follow the file's bytes
+        source = self.images.get(rel)
+        if source is None:  # not measured (a broken image, already reported): link it plainly
+            return ImageView(self.url(rel), None, None)
+        if not source.variants:
+            return ImageView(self.url(rel), source.width, source.height)
+
+        def of(fmt: str) -> tuple[ImageVariant, ...]:
+            return tuple(ImageVariant(self.url(v.route), v.width, v.height) for v in source.variants if v.format == fmt)
+
+        webp, fallback = of("webp"), of(source.fallback or "")
+        return ImageView(self.url(rel), fallback[-1].width, fallback[-1].height, webp, fallback)
 
     @property
     def associations(self) -> list[AssociationView]:
@@ -361,11 +409,17 @@ class ProjectView:
         self.brand_key = self.data.brand
         self.status_label = PROJECT_STATUS_LABELS[self.data.status]
         self.image_urls = [views.url(path) for path in self.data.images]
+        self._images = [views.image(path) for path in self.data.images]
         self.description_html = views.html.get(("project", self.slug, "description"), "")
         self.edit_url = views.edit_url(record)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.data, name)
+
+    @property
+    def images(self) -> list[ImageView]:
+        deps.use_all(f"v:image:{rel}" for rel in self.data.images)
+        return self._images
 
     @property
     def brand(self) -> BrandView:
@@ -393,11 +447,18 @@ class StoryView:
         self.input = deps.record_input(record)
         self.url = views.url(urls.story(self.slug))
         self.cover_url = views.url(self.data.cover) if self.data.cover else None
+        self._cover = views.image(self.data.cover) if self.data.cover else None
         self.body_html = views.html.get(("story", self.slug, "body"), "")
         self.edit_url = views.edit_url(record)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.data, name)
+
+    @property
+    def cover(self) -> ImageView | None:
+        if self.data.cover:
+            deps.use(f"v:image:{self.data.cover}")
+        return self._cover
 
     @property
     def association(self) -> AssociationView | None:

@@ -57,6 +57,8 @@ class LinkParser(HTMLParser):
             value = values.get(name)
             if value and not (tag == "link" and values.get("rel") == "canonical"):
                 self.links.append(value)
+        if values.get("srcset"):  # responsive images: every candidate must resolve too
+            self.links += [candidate.split()[0] for candidate in values["srcset"].split(",") if candidate.strip()]
 
 
 def parse_html(path: Path) -> LinkParser:

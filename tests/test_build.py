@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import broken_links, build_ok, parse_html, text_of
 
-from sitegen.build import STAGE_LOAD, STAGE_RENDER, STAGE_WRITE, build
+from sitegen.build import STAGE_IMAGES, STAGE_LOAD, STAGE_RENDER, STAGE_WRITE, build
 
 
 def tree_digest(out: Path) -> dict[str, tuple[str, int]]:
@@ -203,7 +203,7 @@ def test_build_reports_progress(small_site: Path, tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     result = build(small_site, tmp_path / "out", progress=lambda *event: seen.append(event))
     stages = [stage for stage, done, total in seen if total == 0]
-    assert stages == [STAGE_LOAD, STAGE_RENDER, STAGE_WRITE]
+    assert stages == [STAGE_LOAD, STAGE_IMAGES, STAGE_RENDER, STAGE_WRITE]
     pages = [(done, total) for stage, done, total in seen if total]
     assert [done for done, _ in pages] == list(range(1, len(pages) + 1))
     assert pages[-1][0] == pages[-1][1] >= result.pages

@@ -82,6 +82,7 @@ STEPS: list[tuple[str, Callable[[Path], None], int | None]] = [
     ("project-moves", lambda s: _edit(s / PROJECT, 'association: "330108"', 'association: "330106"'), None),
     ("story-tags", lambda s: _edit(s / STORY, "tags: [AI, 社区, 金晖助老, 青年之家]", "tags: [AI, 社区]"), None),
     ("template", _template_override, None),
+    ("image-replaced", lambda s: shutil.copy(s / "static/img/photos/community-courtyard.jpg", s / "static/img/photos/beach-cleanup.jpg"), None),
     ("menu-page", lambda s: _edit(s / "content/pages/join.md", "title: 加入我们", "title: 加入志愿者队伍"), None),
     ("add-story", lambda s: (s / "content/stories/xin-zhiyuanzhe.md").write_text(NEW_STORY, encoding="utf-8"), None),
     ("add-association", lambda s: (s / "content/associations/330127.yaml").write_text(NEW_ASSOCIATION, encoding="utf-8"), None),
