@@ -26,9 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-__all__ = ["Artifact", "OutputError", "WriteStats", "recover", "write_output"]
+__all__ = ["Artifact", "BeforeSwap", "OutputError", "WriteStats", "recover", "write_output"]
 
 Artifact: TypeAlias = bytes | Path  # bytes to write, or a source file to copy
+
+# before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
+# it is about to replace, which may not exist. It may add files to `staged` (the search
+# index); if it raises, the staged tree is deleted, OUT is left untouched and the exception
+# propagates unchanged.
+BeforeSwap: TypeAlias = Callable[[Path, Path], None]
 
 
 @dataclass(frozen=True)
@@ -372,9 +378,13 @@ def recover(out: Path) -> None:
             raise _os_failure(f"无法恢复上次的输出目录 {out}", exc) from exc
 
 
-def write_output(out: Path, files: Mapping[str, Artifact]) -> WriteStats:
+def write_output(
+    out: Path, files: Mapping[str, Artifact], before_swap: BeforeSwap | None = None
+) -> WriteStats:
     """Replace the directory `out` by exactly `files` (relative POSIX path -> artifact),
-    atomically. Raises ValueError for unsafe paths and OutputError for OS failures."""
+    atomically. Raises ValueError for unsafe paths and OutputError for OS failures.
+
+    `before_swap` runs on the assembled tree before it replaces OUT (see `BeforeSwap`)."""
     items = _check_files(files)
     out = _resolve_out(Path(out))
     try:
@@ -401,5 +411,11 @@ def write_output(out: Path, files: Mapping[str, Artifact]) -> WriteStats:
             if isinstance(exc, Exception):
                 raise OutputError(f"写入输出目录 {out} 时出错：{exc}") from exc
             raise
+        if before_swap is not None:
+            try:
+                before_swap(new, out)
+            except BaseException:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
         _swap(new, out)
     return stats
