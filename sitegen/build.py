@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import opendata
+from . import opendata, search
 from .cache import MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
@@ -30,6 +30,7 @@ Progress = Callable[[str, int, int], None]
 STAGE_LOAD = "读取内容"
 STAGE_RENDER = "渲染页面"
 STAGE_WRITE = "写入输出"
+STAGE_SEARCH = "建立搜索索引"
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -43,6 +44,7 @@ class BuildResult:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     pages: int = 0
     stats: WriteStats | None = None
+    search_index: search.IndexResult | None = None
     seconds: float = 0.0
 
     @property
@@ -95,10 +97,19 @@ def render(
             result.diagnostics.append(
                 error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录")
             )
+        elif site.config.search and _search_owns(route):
+            result.diagnostics.append(
+                error(path, 1, 1, "route-conflict", f"静态文件 /{route} 与站内搜索的索引（/{search.BUNDLE}/）冲突，请改名或移到其他目录")
+            )
         else:
             generated[route] = path
     result.files = generated
     return result
+
+
+def _search_owns(route: str) -> bool:
+    """Routes the search indexer writes or reads as its configuration."""
+    return route.split("/", 1)[0] == search.BUNDLE or route in search.CONFIG_FILES
 
 
 def check(src: Path, include_drafts: bool = True) -> BuildResult:
@@ -128,12 +139,21 @@ def build(
         render(result, progress, jobs, cache)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
+        before_swap = None
+        if result.site is not None and result.site.config.search:
+
+            def before_swap(staged: Path, previous: Path) -> None:
+                progress(STAGE_SEARCH, 0, 0)
+                result.search_index = search.index_site(staged, previous if previous.is_dir() else None)
+
         try:
-            result.stats = write_output(out, result.files)
+            result.stats = write_output(out, result.files, before_swap)
             if cache is not None:
                 cache.save()
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
+        except search.SearchIndexError as exc:
+            result.diagnostics.append(error(out, 1, 1, "search-index", f"无法生成站内搜索索引，输出目录未改动：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     result.seconds = time.perf_counter() - started
     return result

@@ -115,6 +115,10 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
+        index = result.search_index
+        if index is not None:
+            how = "沿用上次的索引" if index.reused else f"用时 {index.seconds:.2f} 秒"
+            files += f"；搜索索引 {index.pages} 个页面，{how}"
         click.echo(f"已构建 {result.pages} 个页面（{files}），用时 {result.seconds:.2f} 秒 → {out}")
 
 

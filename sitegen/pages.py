@@ -94,6 +94,8 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             yield PageJob(route, "tag.html", {"tag": tag, "pagination": pagination, "stories": pagination.items})
     for record in site.pages:
         yield PageJob(urls.page(record.key), "page.html", {"page": views.page(record)})
+    if config.search:
+        yield PageJob(urls.SEARCH, "search.html", in_sitemap=False)
     yield PageJob(urls.NOT_FOUND, "404.html", in_sitemap=False)
 
 
