@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import evaluation, urls
+from . import evaluation, filters, urls
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .render import PageRenderer, TemplateProblem, paginate
@@ -43,7 +43,8 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
         },
     )
-    yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": views.directory()})
+    nodes = views.directory()
+    yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": nodes, "filter_fields": filters.directory_fields(views, nodes)})
     for association in views.associations:
         yield PageJob(
             urls.association(association.region),
@@ -79,7 +80,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
         },
     )
     yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
-    yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects})
+    yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects, "filter_fields": filters.project_fields(views)})
     for project in views.projects:
         yield PageJob(urls.project(project.slug), "project.html", {"project": project})
     for brand in views.brands:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import __version__, coverage, urls
+from . import __version__, coverage, filters, urls
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .load import Record
@@ -181,6 +181,7 @@ class PageRenderer:
             urls=urls,
             menu=views.menu,
             brands=views.brands,
+            filters=filters,
         )
 
     def render(self, template: str, route: str, **context: Any) -> bytes:
