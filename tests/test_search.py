@@ -150,6 +150,18 @@ def test_the_extended_binary_segments_chinese(built: Path) -> None:
         assert cbor_text(word) in words, word
 
 
+def test_record_names_are_also_indexed_character_by_character(built: Path) -> None:
+    assert search.han_characters("杭州市余杭区青年志愿者协会", "浙江省杭州市") == "杭 州 市 余 区 青 年 志 愿 者 协 会 浙 江 省"
+    assert search.han_characters("AI 5G 助老", "") == "助 老"
+    html = (built / "associations/330110/index.html").read_text(encoding="utf-8")
+    hint = re.search(r'<div hidden data-pagefind-weight="0.1">([^<]*)</div>\s*</article>', html)
+    assert hint and {"余", "杭"} <= set(hint.group(1).split())
+    words = index_words(built)
+    assert cbor_text("余") in words and cbor_text("杭") in words
+    excerpts = [r["content"] for r in fragments(built)]
+    assert all(not r.startswith("杭 州") for r in excerpts)  # the hint comes last, after the content
+
+
 # --- The pages --------------------------------------------------------------------------------
 
 
@@ -354,7 +366,7 @@ def test_chinese_queries_find_the_pages(served: str, built: Path, tmp_path: Path
     script = tmp_path / "query.mjs"
     script.write_text(QUERY_SCRIPT, encoding="utf-8")
     done = subprocess.run(
-        ["node", script, served, BASE, "留守儿童", "金晖助老", "空巢老人", "辅导功课", "不存在的词语"],
+        ["node", script, served, BASE, "留守儿童", "金晖助老", "空巢老人", "辅导功课", "余杭", "不存在的词语"],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     if done.returncode != 0 and "fetch is not defined" in done.stderr:
@@ -365,6 +377,9 @@ def test_chinese_queries_find_the_pages(served: str, built: Path, tmp_path: Path
     assert found["金晖助老"] and set(found["金晖助老"]) <= {f"{BASE}brands/jinhui/", f"{BASE}projects/xihu-jinhui/", f"{BASE}stories/story-1/"}
     assert f"{BASE}projects/xihu-jinhui/" in found["空巢老人"]
     assert found["辅导功课"] == [f"{BASE}stories/liushou/"]
+    # node, like browsers, splits unknown words into characters (余|杭); the name's characters
+    # are indexed too, so a place name still finds its association.
+    assert f"{BASE}associations/330110/" in found["余杭"]
     assert found["不存在的词语"] == []
     for url in {u for urls in found.values() for u in urls}:
         assert (built / url[len(BASE) :] / "index.html").is_file(), url
