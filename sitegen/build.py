@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__, deps, images, opendata, pinyin, urls
+from . import __version__, deps, images, opendata, pinyin, search, urls
 from .cache import CACHE_DIR, MarkdownCache
 from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
 from .divisions import load_divisions
@@ -34,6 +34,7 @@ STAGE_LOAD = "读取内容"
 STAGE_IMAGES = "处理图片"
 STAGE_RENDER = "渲染页面"
 STAGE_WRITE = "写入输出"
+STAGE_SEARCH = "建立搜索索引"
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -50,6 +51,7 @@ class BuildResult:
     graph: dict[str, deps.PageEntry] = field(default_factory=dict)
     stats: WriteStats | None = None
     image_cache: images.ImageCache | None = None  # variants reused (hits) and made by the build
+    search_index: search.IndexResult | None = None
     seconds: float = 0.0
 
     @property
@@ -127,10 +129,19 @@ def render(
             result.diagnostics.append(
                 error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录")
             )
+        elif site.config.search and _search_owns(route):
+            result.diagnostics.append(
+                error(path, 1, 1, "route-conflict", f"静态文件 /{route} 与站内搜索的索引（/{search.BUNDLE}/）冲突，请改名或移到其他目录")
+            )
         else:
             generated[route] = path
     result.files = generated
     return result
+
+
+def _search_owns(route: str) -> bool:
+    """Routes the search indexer writes or reads as its configuration."""
+    return route.split("/", 1)[0] == search.BUNDLE or route in search.CONFIG_FILES
 
 
 def check(src: Path, include_drafts: bool = True) -> BuildResult:
@@ -162,8 +173,17 @@ def build(
         render(result, progress, jobs, cache, Reuse(graph, out.resolve()), image_cache)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
+        before_swap = None
+        if result.site is not None and result.site.config.search:
+
+            def before_swap(staged: Path, previous: Path) -> None:
+                progress(STAGE_SEARCH, 0, 0)
+                result.search_index = search.index_site(staged, previous if previous.is_dir() else None)
+
         try:
-            result.stats = write_output(out, result.files)
+            # an unchanged OUT is left alone only if its index is this Pagefind's
+            adds = search.BUNDLE if before_swap is not None and search.index_is_current(out) else None
+            result.stats = write_output(out, result.files, before_swap, adds)
             if cache is not None:
                 cache.save()
             if graph is not None:
@@ -173,6 +193,8 @@ def build(
                 image_cache.prune()
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
+        except search.SearchIndexError as exc:
+            result.diagnostics.append(error(out, 1, 1, "search-index", f"无法生成站内搜索索引，输出目录未改动：{exc}"))
     result.diagnostics = sort_diagnostics(result.diagnostics)
     result.seconds = time.perf_counter() - started
     return result

@@ -118,6 +118,10 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
         made = result.image_cache
         if made is not None and (made.made or made.hits):
             files += f"；图片新生成 {made.made} 个尺寸，沿用缓存 {made.hits} 个"
+        index = result.search_index
+        if index is not None:
+            how = "沿用上次的索引" if index.reused else f"用时 {index.seconds:.2f} 秒"
+            files += f"；搜索索引 {index.pages} 个页面，{how}"
         rendered = f"重新渲染 {result.pages - result.reused} 个，{result.reused} 个的内容与模板未变而直接沿用；"
         click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
 

@@ -42,6 +42,7 @@ CATALOG: dict[str, str] = {
     "config": "站点配置错误",
     "template": "模板错误",
     "output": "输出目录无法写入",
+    "search-index": "站内搜索索引生成失败",
 }
 
 

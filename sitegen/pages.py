@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import deps, evaluation, urls
+from . import deps, evaluation, filters, urls
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .render import PageRenderer, TemplateProblem, paginate
@@ -50,7 +50,8 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
         },
     )
-    yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": views.directory()})
+    nodes = views.directory()
+    yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": nodes, "filter_fields": filters.directory_fields(views, nodes)})
     for region in (a.region for a in views._all_associations):
         association = views.association(region)
         yield PageJob(
@@ -89,7 +90,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
         },
     )
     yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
-    yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects})
+    yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects, "filter_fields": filters.project_fields(views)})
     for slug in site.projects:
         yield PageJob(urls.project(slug), "project.html", {"project": views.project(slug)})
     for brand in views._brands:
@@ -110,6 +111,8 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             yield PageJob(route, "tag.html", {"tag": tag, "pagination": pagination, "stories": pagination.items})
     for record in site.pages:
         yield PageJob(urls.page(record.key), "page.html", {"page": views.page(record)})
+    if config.search:
+        yield PageJob(urls.SEARCH, "search.html", in_sitemap=False)
     yield PageJob(urls.NOT_FOUND, "404.html", in_sitemap=False)
 
 

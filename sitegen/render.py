@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import __version__, coverage, urls
+from . import __version__, coverage, filters, search, urls
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .load import Record
@@ -168,7 +168,7 @@ class PageRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(cn_date=cn_date, number=number)
+        self.env.filters.update(cn_date=cn_date, number=number, han_characters=search.han_characters)
         base = site.config.base_path
         self.env.globals.update(
             site=site.config,
@@ -181,6 +181,7 @@ class PageRenderer:
             urls=urls,
             menu=views.menu,
             brands=views.brands,
+            filters=filters,
         )
 
     def render(self, template: str, route: str, **context: Any) -> bytes:

@@ -131,6 +131,7 @@ description: {q(description)}
 # “编辑此页”链接：仓库的编辑地址前缀，后面会接上文件路径。
 # edit_url: https://github.com/组织/仓库/edit/main/
 per_page: 20                       # 事迹列表每页条数
+# search: false                   # 关闭站内搜索（默认开启：每页页头有搜索框，/search/ 页面支持中文）
 # 品牌（brands）、服务对象（targets）、资金来源（funding）、示范称号（model_titles）使用默认词表。
 # 需要修改时写出完整列表（会替换默认值），然后删除 .schemas/ 并运行 sitegen schema：
 # targets: [空巢老人, 留守儿童, 特困群体, 残疾人, 社区居民, 农村群众, 青少年, 其他]

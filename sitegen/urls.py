@@ -12,7 +12,7 @@ RESERVED = frozenset(
     {
         "associations", "regions", "coverage", "evaluation", "models", "projects", "brands", "stories",
         "tags", "search", "data", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
-        "index.html", "assets", "page",
+        "index.html", "assets", "page", "pagefind",
     }
 )  # fmt: skip
 
@@ -23,6 +23,7 @@ EVALUATION = "evaluation/"
 MODELS = "models/"
 PROJECTS = "projects/"
 STORIES = "stories/"
+SEARCH = "search/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"

@@ -26,9 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-__all__ = ["Artifact", "OutputError", "WriteStats", "recover", "write_output"]
+__all__ = ["Artifact", "BeforeSwap", "OutputError", "WriteStats", "recover", "write_output"]
 
 Artifact: TypeAlias = bytes | Path  # bytes to write, or a source file to copy
+
+# before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
+# it is about to replace, which may not exist. It may add files to `staged` (the search
+# index); if it raises, the staged tree is deleted, OUT is left untouched and the exception
+# propagates unchanged.
+BeforeSwap: TypeAlias = Callable[[Path, Path], None]
 
 
 @dataclass(frozen=True)
@@ -309,11 +315,16 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path]]) -> Wr
     return WriteStats(written=written, linked=linked)
 
 
-def _already_there(out: Path, items: list[tuple[str, bytes | Path]]) -> bool:
-    """OUT holds exactly these files with these bytes: nothing to write, nothing to swap."""
+def _already_there(out: Path, items: list[tuple[str, bytes | Path]], adds: str | None) -> bool:
+    """OUT holds exactly these files with these bytes (and the folder `adds`, what a hook
+    made from them last time): nothing to write, nothing to swap."""
     if not out.is_dir():
         return False
     previous = _index(out)
+    if adds is not None:
+        if not (out / adds).is_dir():
+            return False
+        previous = {k: v for k, v in previous.items() if not k.startswith(adds + "/")}
     if len(previous) != len(items):
         return False
     for key, artifact in items:
@@ -404,9 +415,15 @@ def recover(out: Path) -> None:
             raise _os_failure(f"无法恢复上次的输出目录 {out}", exc) from exc
 
 
-def write_output(out: Path, files: Mapping[str, Artifact]) -> WriteStats:
+def write_output(
+    out: Path, files: Mapping[str, Artifact], before_swap: BeforeSwap | None = None, adds: str | None = None
+) -> WriteStats:
     """Replace the directory `out` by exactly `files` (relative POSIX path -> artifact),
-    atomically. Raises ValueError for unsafe paths and OutputError for OS failures."""
+    atomically. Raises ValueError for unsafe paths and OutputError for OS failures.
+
+    `before_swap` runs on the assembled tree before it replaces OUT (see `BeforeSwap`); `adds`
+    names the folder it writes, so that when OUT already holds `files` and that folder, OUT
+    is left as it is."""
     items = _check_files(files)
     out = _resolve_out(Path(out))
     try:
@@ -421,7 +438,7 @@ def write_output(out: Path, files: Mapping[str, Artifact]) -> WriteStats:
         if os.path.lexists(out) and not out.is_dir():
             raise OutputError(f"输出路径 {out} 已存在且不是目录，请换一个输出目录或先删除它")
         try:
-            if _already_there(out, items):
+            if _already_there(out, items, adds if before_swap is not None else None):
                 return WriteStats(written=0, linked=len(items))
         except Exception:  # noqa: BLE001 - assemble as usual; that reports real failures
             pass
@@ -438,5 +455,11 @@ def write_output(out: Path, files: Mapping[str, Artifact]) -> WriteStats:
             if isinstance(exc, Exception):
                 raise OutputError(f"写入输出目录 {out} 时出错：{exc}") from exc
             raise
+        if before_swap is not None:
+            try:
+                before_swap(new, out)
+            except BaseException:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
         _swap(new, out)
     return stats

@@ -149,3 +149,17 @@ def test_home_page_shows_target_and_latest_models(demo: tuple[Path, Path]) -> No
     text = text_of(out / "index.html")
     assert "目标 100.0%（期限 2023年12月31日 已过）" in text
     assert re.search(r"\d{4} 年度示范协会", text)
+
+
+def test_demo_search_index_holds_every_record_page(demo: tuple[Path, Path]) -> None:
+    src, out = demo
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = sum(lang["page_count"] for lang in entry["languages"].values())
+    associations = json.loads((out / "data/associations.json").read_text(encoding="utf-8"))
+    projects = json.loads((out / "data/projects.json").read_text(encoding="utf-8"))
+    stories = list((out / "stories").glob("*/index.html"))
+    stories = [p for p in stories if p.parent.name != "page"]
+    pages = [p for p in (src / "content/pages").glob("*.md") if (out / p.stem / "index.html").is_file()]  # no drafts
+    brands = list((out / "brands").glob("*/index.html"))
+    assert indexed == len(associations) + len(projects) + len(stories) + len(pages) + len(brands)
+    assert (out / "search/index.html").is_file()

@@ -371,3 +371,52 @@ def test_identical_output_is_left_alone(tmp_path: Path) -> None:
     assert os.stat(out).st_ino == inode
     write_output(out, {**FILES, "index.html": b"changed"})
     assert os.stat(out).st_ino != inode
+
+
+# --- before_swap ------------------------------------------------------------------------------
+
+
+def test_before_swap_sees_the_staged_tree_and_what_it_adds_is_swapped_in(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    seen: list[tuple[Path, Path]] = []
+
+    def add_index(staged: Path, previous: Path) -> None:
+        seen.append((staged, previous))
+        assert _tree(staged) == {**FILES, "index.html": b"v2"}  # complete before the hook runs
+        assert _tree(previous) == FILES  # OUT not yet replaced
+        (staged / "pagefind").mkdir()
+        (staged / "pagefind/entry.json").write_bytes(b"{}")
+
+    write_output(out, {**FILES, "index.html": b"v2"}, before_swap=add_index)
+    assert [previous for _, previous in seen] == [out.resolve()]
+    assert seen[0][0].parent == out.parent and seen[0][0] != out
+    assert _tree(out) == {**FILES, "index.html": b"v2", "pagefind/entry.json": b"{}"}
+    assert _siblings(out) == []
+
+
+def test_a_failing_before_swap_leaves_out_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    before = {k: os.stat(out / k).st_ino for k in FILES}
+
+    class Boom(Exception):
+        pass
+
+    def fail(staged: Path, previous: Path) -> None:
+        (staged / "half-written").write_bytes(b"x")
+        raise Boom("indexer failed")
+
+    with pytest.raises(Boom):  # the hook's own exception, for the caller to report
+        write_output(out, {**FILES, "index.html": b"v2"}, before_swap=fail)
+    assert _tree(out) == FILES
+    assert {k: os.stat(out / k).st_ino for k in FILES} == before
+    assert _siblings(out) == []
+
+
+def test_before_swap_on_a_first_build_gets_a_missing_previous(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    previous: list[bool] = []
+    write_output(out, FILES, before_swap=lambda staged, prev: previous.append(prev.exists()))
+    assert previous == [False]
+    assert _tree(out) == FILES
