@@ -16,6 +16,7 @@ Fixtures (all but `open_tab` live for the whole session):
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -34,7 +35,8 @@ from conftest import ROOT, build_ok, copy_site
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
-CHROMIUM = Path("/usr/bin/chromium")
+# The system Chromium (Debian's package); SITEGEN_CHROMIUM names another build of it.
+CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,6 +46,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 INSTALL = (
@@ -68,10 +71,11 @@ def missing_prerequisites() -> list[str]:
 
 def _has_cjk_font() -> bool:
     fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    listed = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True)
-    return bool(listed.stdout.strip())
+    if fc_list is not None:
+        listed = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True)
+        return bool(listed.stdout.strip())
+    fonts = [p.name.lower() for d in FONT_DIRS if d.is_dir() for p in d.rglob("*.tt[cf]")]
+    return any(name.startswith(("wqy", "notosanscjk", "notoserifcjk")) for name in fonts)
 
 
 # --- serving ---------------------------------------------------------------------------------
@@ -182,7 +186,8 @@ def browser() -> Iterator[Browser]:
         pytest.fail(
             "浏览器测试无法运行，缺少：" + "；".join(missing) + "。\n"
             "Browser tests cannot run: install the missing pieces, e.g.\n    " + INSTALL + "\n"
-            "(never `playwright install`: the tests use the system Chromium at /usr/bin/chromium). "
+            f"(never `playwright install`: the tests use the system Chromium at {CHROMIUM}, "
+            "or the one SITEGEN_CHROMIUM names). "
             "`.ci/run` installs them when missing.",
             pytrace=False,
         )
