@@ -3,6 +3,7 @@
 Fixtures (all but `open_tab` live for the whole session):
 
 - `demo_site`: the demo built into a temp dir and served at http://127.0.0.1:PORT/.
+- `long_words_site`: the demo with unbreakable Latin words and URLs in titles, tags, menus.
 - `sub_site`: the demo built with base_url http://127.0.0.1:PORT/sub/ and served only under /sub/.
 - `browser`: one Chromium launched by path (never downloaded). If Chromium, the CJK font or
   Playwright is missing, every browser test *fails* with the install command: a skipped browser
@@ -172,6 +173,61 @@ def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = server.server_address[1]
     build_ok(copy_site(ROOT, tmp), out, base_url=f"http://127.0.0.1:{port}/sub/")
     site = _serve(server, out, "/sub/")
+    yield site
+    site.stop()
+
+
+# Valid content that is hard to lay out on a phone: a Latin word and a URL with no break
+# opportunity, in the places where the demo only has short Chinese (titles, breadcrumbs, a menu
+# entry, a tag, a team, a website, a Markdown table).
+LONG_WORD = "Qingnianzhiyuanzhexiehui" * 3
+LONG_URL = (
+    "https://www.example-volunteer-association-with-a-very-long-domain-name.org.cn/"
+    "path/to/some/really/long/resource/index.html"
+)
+
+
+def _lengthen(src: Path) -> None:
+    def edit(name: str, *pairs: tuple[str, str]) -> None:
+        path = src / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, (name, old)
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+
+    table = "| 列一 | 列二 | 列三 | 列四 | 列五 | 列六 |\n  |---|---|---|---|---|---|\n  | " + " | ".join(
+        [LONG_WORD] * 2 + ["二〇二三年"] * 4
+    ) + " |\n\n"
+    edit(
+        "content/projects/xihu-jinhui-zhulao.yaml",
+        ("title: 西湖区“银龄数字课堂”金晖助老", f"title: 西湖区{LONG_WORD}金晖助老"),
+        ("  2023年起增加", f"  参见 {LONG_URL} 与 `{LONG_WORD}{LONG_WORD}`。\n\n  {table}  2023年起增加"),
+    )
+    edit(
+        "content/associations/330106.yaml",
+        ("website: https://xihu-cyva.example.org/", f"website: {LONG_URL}"),
+        ("  - name: 北山街道青年志愿服务队", f"  - name: 北山街道{LONG_WORD}服务队"),
+    )
+    edit(
+        "content/stories/xihu-yinling-ketang-xuyiming.md",
+        ("tags: [金晖助老, 大学生, AI, 社区]", f"tags: [金晖助老, 大学生, AI, 社区, {LONG_WORD}]"),
+        ("title: 教奶奶认出“假孙子”", f"title: 教奶奶认出{LONG_WORD}"),
+        ("“挂了，打他爸爸电话。”", f"“挂了，打他爸爸电话。”{LONG_URL}"),
+    )
+    edit("content/pages/about.md", ("title: 关于我们", f"title: 关于{LONG_WORD}"))
+
+
+@pytest.fixture(scope="session")
+def long_words_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The demo with LONG_WORD and LONG_URL written into a project, an association, a story
+    (and its tags) and a menu page."""
+    tmp = tmp_path_factory.mktemp("browser-long")
+    out = tmp / "out"
+    src = copy_site(ROOT, tmp)
+    _lengthen(src)
+    build_ok(src, out)
+    site = _serve(_bind(out, "/"), out, "/")
     yield site
     site.stop()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import OpenTab, Site, Tab
+from .conftest import LONG_WORD, OpenTab, Site, Tab
 
 # (test id, path, HTTP status): one page of every kind PRODUCT.md §3 lists. /search/ is checked in
 # test_search_filters.py with the rest of search.
@@ -85,6 +85,29 @@ def test_every_page_fits_the_narrowest_phone(open_tab: OpenTab, demo_site: Site)
         tab.goto("" if path == "." else path + "/")
         if overflow := tab.overflow():
             wide.append(f"/{path}/: " + "; ".join(overflow))
+    assert not wide, "\n".join(wide)
+    tab.assert_clean()
+
+
+def test_long_words_and_urls_fit_the_narrowest_phone(open_tab: OpenTab, long_words_site: Site) -> None:
+    """Content the demo lacks: an unbreakable Latin word or URL in a breadcrumb, a tag, the menu,
+    a card, a fact, a table cell must wrap (or scroll inside its table), not widen the page."""
+    tab = open_tab(None, site=long_words_site, width=320, height=640)
+    wide = []
+    for path in [
+        "",
+        "projects/",
+        "projects/xihu-jinhui-zhulao/",
+        "associations/330106/",
+        "stories/",
+        "stories/xihu-yinling-ketang-xuyiming/",
+        f"tags/{LONG_WORD.lower()}/",
+        "about/",
+    ]:
+        tab.goto(path)
+        assert LONG_WORD in tab.page.inner_text("body"), path
+        if overflow := tab.overflow():
+            wide.append(f"/{path}: " + "; ".join(overflow))
     assert not wide, "\n".join(wide)
     tab.assert_clean()
 
