@@ -338,23 +338,31 @@ class Tab:
         self.problems.append(f"HTTP {response.status}: {url}")
 
 
-# Elements whose right edge passes the viewport, outermost first, as short selectors.
+# Empty if the page fits: no sideways scroll, and no box that hides overflow (a card) cutting off
+# its text. Otherwise the widest culprits as short selectors, for the failure message.
 _OVERFLOW_JS = """() => {
   const doc = document.documentElement, width = window.innerWidth;
-  if (doc.scrollWidth <= width) return [];
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     [...el.classList].map(c => '.' + c).join('');
-  const culprits = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const box = el.getBoundingClientRect();
-    if (box.right > width + 0.5 && box.width > 0) {
-      let path = [], node = el;
-      while (node && node !== document.body && path.length < 4) { path.unshift(name(node)); node = node.parentElement; }
-      culprits.push(path.join(' > ') + ' right=' + Math.round(box.right));
-      if (culprits.length >= 8) break;
+  const path = el => { const parts = [];
+    for (let n = el; n && n !== document.body && parts.length < 4; n = n.parentElement) parts.unshift(name(n));
+    return parts.join(' > '); };
+  const found = [];
+  if (doc.scrollWidth > width) {
+    found.push(`scrollWidth ${doc.scrollWidth} > innerWidth ${width}`);
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > width + 0.5 && box.width > 0) found.push(path(el) + ' right=' + Math.round(box.right));
+      if (found.length > 8) break;
     }
   }
-  return [`scrollWidth ${doc.scrollWidth} > innerWidth ${width}`, ...culprits];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.scrollWidth <= el.clientWidth + 1 || el.closest('.visually-hidden')) continue;
+    if (['hidden', 'clip'].includes(getComputedStyle(el).overflowX))
+      found.push(`${path(el)} cuts off its content (${el.scrollWidth} > ${el.clientWidth} px)`);
+    if (found.length > 16) break;
+  }
+  return found;
 }"""
 
 OpenTab = Callable[..., Tab]
