@@ -37,6 +37,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+# A full-page shot does not scroll, so images with loading="lazy" below the fold would show
+# as empty boxes: scroll through the page once and wait until every image has loaded.
+LOAD_LAZY_IMAGES = """async () => {
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+    scrollTo(0, y);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  scrollTo(0, 0);
+  await Promise.all([...document.images].map((img) =>
+    img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; })));
+}"""
+
 # (file name stem, path under the base, selector to wait for before the shot)
 SHOTS = [
     ("home", "", None),
@@ -131,6 +143,7 @@ def shoot(out: Path, base_path: str, dest: Path, chromium: Path) -> list[str]:
                         if wait_for:
                             page.locator(wait_for).first.wait_for(timeout=10_000)
                         page.evaluate("document.fonts.ready")
+                        page.evaluate(LOAD_LAZY_IMAGES)
                     except PlaywrightError:
                         failures.append(f"{url}：10 秒内没有出现 {wait_for}，未截图")
                         continue
