@@ -82,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, help="also write the raw profile (pstats format)")
     args = parser.parse_args(argv)
     src, out = args.src.resolve(), args.out.resolve()
-    if args.rebuild and not ((src / ".sitegen-cache").is_dir() and out.is_dir()):
-        _build(src, out)  # the previous build's output and cache are reused when present
-    else:
+    if not args.rebuild:
         shutil.rmtree(src / ".sitegen-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
+    elif not ((src / ".sitegen-cache").is_dir() and out.is_dir()):
+        _build(src, out)  # the previous build's output and cache are reused when present
     profiler = cProfile.Profile(time.process_time) if args.timer == "cpu" else cProfile.Profile()
     cpu_before = time.process_time()
     wall = time.perf_counter()
