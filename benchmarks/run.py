@@ -215,12 +215,12 @@ def git_commit() -> str:
         return "unknown"
 
 
-def report(results: list[ScaleResult], args: argparse.Namespace, started: str, machine_facts: str) -> str:
+def report(results: list[ScaleResult], args: argparse.Namespace, started: str, machine_facts: str, commit: str) -> str:
     j = args.jobs
     names = [f"cold -j {j}", "cold -j 1", "floor 1 process", f"floor {j} processes", f"no change -j {j}",
              f"one story edited -j {j}", f"one association edited -j {j}", f"one template edited -j {j}"]  # fmt: skip
     lines = [
-        f"Measured {started} on commit `{git_commit()}`: {machine_facts}.",
+        f"Measured {started} on commit `{commit}`: {machine_facts}.",
         "",
         "Command: `python benchmarks/run.py " + " ".join(args.argv) + "` "
         f"({args.runs} run(s) of each, medians; wall seconds, then CPU seconds user+system incl. workers).",
@@ -327,10 +327,11 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     facts = machine()
+    commit = git_commit()  # at the start: later commits must not be credited with these figures
     log(f"benchmark: scales {scales}, {args.runs} run(s), -j {args.jobs}; {facts}")
     largest = max(scales)
     results = [bench_scale(scale, args, log, args.rebuilds == "all" or scale == largest) for scale in scales]
-    section = report(results, args, started, facts)
+    section = report(results, args, started, facts, commit)
     print(section)
     if args.write:
         write_results(section)
