@@ -160,7 +160,11 @@ def build(
     include_drafts: bool = False,
     progress: Progress | None = None,
     jobs: int = 1,
+    keep_index: bool = False,
 ) -> BuildResult:
+    """Build SRC into OUT. With `keep_index` (the dev server's rebuilds) an existing search
+    index is carried over even when pages changed: indexing a national site takes seconds
+    that a preview should not wait for."""
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
@@ -178,7 +182,7 @@ def build(
 
             def before_swap(staged: Path, previous: Path) -> None:
                 progress(STAGE_SEARCH, 0, 0)
-                result.search_index = search.index_site(staged, previous if previous.is_dir() else None)
+                result.search_index = search.index_site(staged, previous if previous.is_dir() else None, keep_index)
 
         try:
             # an unchanged OUT is left alone only if its index is this Pagefind's

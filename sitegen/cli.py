@@ -173,6 +173,7 @@ def serve_command(src: Path, host: str, port: int) -> None:
     except OSError as exc:
         raise click.UsageError(f"无法监听 {host}:{port}：{exc.strerror or exc}") from None
     click.echo(f"预览地址：{server.url}（按 Ctrl+C 停止）", err=True)
+    click.echo("站内搜索使用启动时建立的索引，修改后的内容要重新启动 serve（或运行 sitegen build）才能搜到。", err=True)
     server.serve_forever()
 
 

@@ -85,13 +85,14 @@ def version() -> str | None:
         return None
 
 
-def index_site(site: Path, previous: Path | None = None) -> IndexResult:
+def index_site(site: Path, previous: Path | None = None, stale_ok: bool = False) -> IndexResult:
     """Write the search index into `site`/pagefind/, or carry over `previous`'s when no HTML
-    changed. Raises SearchIndexError on any failure (the caller discards `site`)."""
+    changed (or, with `stale_ok`, whenever it has one by this Pagefind). Raises
+    SearchIndexError on any failure (the caller discards `site`)."""
     started = time.perf_counter()
     if os.path.lexists(site / BUNDLE):
         raise SearchIndexError(f"输出中已有 /{BUNDLE}/，它与站内搜索的索引目录冲突")
-    if previous is not None and _reusable(site, previous):
+    if previous is not None and ((stale_ok and index_is_current(previous)) or _reusable(site, previous)):
         try:
             shutil.copytree(previous / BUNDLE, site / BUNDLE, symlinks=True, copy_function=_link)
         except OSError as exc:

@@ -115,6 +115,7 @@ class DevServer:
         self.src = Path(src).resolve()
         self.out = Path(out).resolve()
         self.report = report or (lambda result: None)
+        self._built_once = False
         self.hub = Hub()
         self.base_path = "/"
         self._stop = threading.Event()
@@ -142,7 +143,9 @@ class DevServer:
         """One build; its outcome goes to the open pages. Never raises."""
         self._read_base_path()
         try:
-            result = build(self.src, self.out)
+            # the first build indexes for search; rebuilds keep that index (see build())
+            result = build(self.src, self.out, keep_index=self._built_once)
+            self._built_once = self._built_once or result.ok
         except Exception as exc:  # a bug in sitegen: show it, keep serving
             traceback.print_exc()
             message = f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者。"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.serve import EVENTS_PATH, DevServer
-from tests.conftest import copy_site
+from tests.conftest import ROOT, copy_site
 
 TIMEOUT = 10.0
 
@@ -173,3 +173,19 @@ def test_output_and_cache_changes_do_not_trigger_rebuilds(served: DevServer) -> 
     assert served._ignored(str(served.src / f".{out_name}.sitegen-new-0123abcd" / "index.html"))
     assert not served._ignored(str(served.src / "content" / "pages" / "about.md"))
     assert not served._ignored(str(served.src / "sitegen.yaml"))
+
+
+def test_rebuilds_keep_the_search_index_of_the_first_build(tmp_path: Path) -> None:
+    """Indexing a national site takes seconds a preview should not wait for."""
+    src = copy_site(ROOT, tmp_path)
+    server = DevServer(src, tmp_path / "out", "127.0.0.1", 0)
+    try:
+        first = server.rebuild()
+        assert first.ok and first.search_index is not None and not first.search_index.reused
+        story = next((src / "content" / "stories").glob("*.md"))
+        story.write_text(story.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+        again = server.rebuild()
+        assert again.ok and again.search_index is not None and again.search_index.reused
+        assert again.pages - again.reused >= 1  # the edit itself shows at once
+    finally:
+        server.httpd.server_close()
