@@ -341,7 +341,9 @@ class Generator:
             "description: 全国各级青年志愿者协会组织台账、志愿服务项目库和典型事迹的合成数据，用于性能基准测试。\n"
             "theme: default\n"
             f"as_of: {LAST_DAY}\n"
-            "edit_url: https://github.com/example/sitegen-bench/edit/main/\n",
+            "edit_url: https://github.com/example/sitegen-bench/edit/main/\n"
+            "# 搜索索引（Pagefind）另行计时：benchmarks/run.py 的 “cold with search” 一行\n"
+            "search: false\n",
         )
         self.write(
             "content/pages/about.md",

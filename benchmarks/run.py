@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import http.client
+import json
 import math
 import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -86,6 +89,53 @@ def measure(cmd: list[str], quiet_stdout: bool = True) -> Sample:
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
+def serve_edit_latency(sitegen: list[str], src: Path, edit, runs: int) -> list[float]:
+    """Seconds from saving an edit to the dev server announcing the rebuilt site on its event
+    stream (the open page reloads on that event): what an editor waits for in the browser.
+    `sitegen serve` builds into SRC/output, the OUT the other measurements use, so it starts warm."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([*sitegen, "serve", "-s", str(src), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 1800
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1800)
+                conn.request("GET", "/__sitegen/events")
+                stream = conn.getresponse()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit("sitegen serve did not start") from None
+                time.sleep(0.2)
+
+        def next_state() -> dict:
+            while True:
+                line = stream.readline().decode("utf-8")
+                if not line:
+                    raise SystemExit("sitegen serve closed its event stream")
+                if line.startswith("data: "):
+                    return json.loads(line[6:])
+
+        state = next_state()
+        while not (state["ok"] and state["generation"] >= 1):
+            state = next_state()
+        latencies = []
+        for _ in range(runs):
+            generation = state["generation"]
+            time.sleep(1.0)  # a separate save, not part of the previous burst
+            started = time.perf_counter()
+            edit()
+            while state["generation"] <= generation:
+                state = next_state()
+            latencies.append(time.perf_counter() - started)
+        return latencies
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
 def sitegen_cmd() -> list[str]:
     exe = shutil.which("sitegen", path=str(Path(sys.executable).parent)) or shutil.which("sitegen")
     return [exe] if exe else [sys.executable, "-c", "import sys; from sitegen.cli import main; sys.exit(main())"]
@@ -123,6 +173,11 @@ class Editor:
     def install_template(self) -> None:
         self.template.parent.mkdir(exist_ok=True)
         self.template.write_text(packaged_template("story.html"), encoding="utf-8")
+
+    def set_search(self, on: bool) -> None:
+        config = self.src / "sitegen.yaml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(re.sub(r"(?m)^search: (true|false)$", f"search: {'true' if on else 'false'}", text), encoding="utf-8")
 
     def edit_story(self) -> None:
         self.count += 1
@@ -165,12 +220,13 @@ def tree_size(path: Path) -> tuple[int, int, float]:
 
 def bench_scale(scale: float, args: argparse.Namespace, log, rebuilds: bool = True) -> ScaleResult:
     base = args.work / f"scale-{scale:g}"
-    src, out, floor_out = base / "src", base / "out", base / "floor-out"
+    src, floor_out = base / "src", base / "floor-out"
+    out = src / "output"  # where `sitegen serve` builds too, so the serve measurement starts warm
     if not (args.reuse_sites and (src / "sitegen.yaml").is_file()):
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(src), "--scale", str(scale), "--seed", str(args.seed)], check=True)
     editor = Editor(src)
     editor.install_template()
-    src_files, _, src_mib = tree_size(src)
+    src_files, _, src_mib = tree_size(src / "content")
     sitegen = sitegen_cmd()
     build = lambda jobs: [*sitegen, "build", "-q", "-j", str(jobs), "-s", str(src), "-o", str(out)]  # noqa: E731
     floor = lambda jobs: [sys.executable, str(HERE / "floor.py"), str(src), str(floor_out), "--jobs", str(jobs)]  # noqa: E731
@@ -197,6 +253,15 @@ def bench_scale(scale: float, args: argparse.Namespace, log, rebuilds: bool = Tr
         run("story", f"one story edited -j {j}", build(j), editor.edit_story)
         run("association", f"one association edited -j {j}", build(j), editor.edit_association)
         run("template", f"one template edited -j {j}", build(j), editor.edit_template)
+    if rebuilds and (not args.only or "serve" in args.only):
+        name = "one story edited, seen by `serve`"
+        series[name] = Series(name, [Sample(t, 0.0, 0.0) for t in serve_edit_latency(sitegen, src, editor.edit_story, args.runs)])
+        log(f"  scale {scale:g} {name}: {[f'{s.wall:.2f}' for s in series[name].samples]} s")
+    if scale == max(args.scale_list):
+        # the sites are generated with `search: false` so that sitegen is compared with the
+        # floor like for like; this measures what Pagefind's index adds to a cold build
+        run("search", f"cold with search -j {j}", build(j), lambda: (clean(src, out), editor.set_search(True)))
+        editor.set_search(False)
     files, pages, out_mib = tree_size(out)
     return ScaleResult(scale, pages, files, out_mib, src_files, src_mib, series)
 
@@ -218,7 +283,8 @@ def git_commit() -> str:
 def report(results: list[ScaleResult], args: argparse.Namespace, started: str, machine_facts: str, commit: str) -> str:
     j = args.jobs
     names = [f"cold -j {j}", "cold -j 1", "floor 1 process", f"floor {j} processes", f"no change -j {j}",
-             f"one story edited -j {j}", f"one association edited -j {j}", f"one template edited -j {j}"]  # fmt: skip
+             f"one story edited -j {j}", "one story edited, seen by `serve`", f"one association edited -j {j}",
+             f"one template edited -j {j}", f"cold with search -j {j}"]  # fmt: skip
     lines = [
         f"Measured {started} on commit `{commit}`: {machine_facts}.",
         "",
@@ -232,7 +298,7 @@ def report(results: list[ScaleResult], args: argparse.Namespace, started: str, m
         s = r.series
         records = r.src_files
         cells = [f"{s[n].wall:.2f} s ({s[n].cpu:.1f})" if n in s else "–" for n in names]
-        rss = max((x.rss for n, x in s.items() if not n.startswith("floor")), default=0.0)
+        rss = max((x.rss for n, x in s.items() if not n.startswith(("floor", "cold with search"))), default=0.0)
         cold = s.get(f"cold -j {j}")
         lines.append(
             f"| {r.scale:g} | {records} files → {r.pages} ({r.files}, {r.out_mib:.0f}) | " + " | ".join(cells)
@@ -265,11 +331,21 @@ def targets(results: list[ScaleResult], j: int) -> list[str]:
             f"- no-change rebuild < 10% of cold: {nochange.wall:.1f} s ({nochange.cpu:.0f} CPU) ="
             f" {100 * nochange.wall / cold.wall:.0f}% — {met(nochange.wall < 0.1 * cold.wall)}"
         )
-    if story:
+    seen = s.get("one story edited, seen by `serve`")
+    if seen:
+        whole = f"; a whole `sitegen build` process: {story.wall:.1f} s ({story.cpu:.0f} CPU)" if story else ""
+        out.append(f"- one-story edit visible in the browser < 1 s: {seen.wall:.2f} s from save to reload with `sitegen serve`{whole} — {met(seen.wall < 1)}")
+    elif story:
         out.append(f"- one-story edit < 1 s: {story.wall:.1f} s ({story.cpu:.0f} CPU) — {met(story.wall < 1)}")
-    sitegen_runs = [x.rss for n, x in s.items() if not n.startswith("floor")]
+    sitegen_runs = [x.rss for n, x in s.items() if not n.startswith(("floor", "cold with search", "one story edited, seen"))]
     if sitegen_runs:
-        out.append(f"- peak memory < 1 GiB: {max(sitegen_runs):.0f} MiB — {met(max(sitegen_runs) < 1024)}")
+        out.append(f"- peak memory < 1 GiB (sitegen itself): {max(sitegen_runs):.0f} MiB — {met(max(sitegen_runs) < 1024)}")
+    searched = s.get(f"cold with search -j {j}")
+    if searched and cold:
+        out.append(
+            f"- with `search: true` a cold build also runs Pagefind's extended indexer: {searched.wall:.1f} s"
+            f" ({searched.cpu:.0f} CPU) instead of {cold.wall:.1f} s, peak {searched.rss:.0f} MiB (the indexer's own)"
+        )
     name = f"cold -j {j}"
     measured = sorted((r for r in results if name in r.series), key=lambda r: r.scale)
     if len(measured) > 1:
@@ -323,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv
     args.only = [key for key in args.only.split(",") if key] if args.only else []
     scales = [0.25] if args.quick else [float(x) for x in args.scales.split(",")]
+    args.scale_list = scales
     args.work.mkdir(parents=True, exist_ok=True)
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")

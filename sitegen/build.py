@@ -174,7 +174,7 @@ def build(
         cache = MarkdownCache(src, result.site.config)
         graph = deps.Graph.load(src / CACHE_DIR, _graph_stamp(result.site, out, include_drafts))
         result.image_cache = image_cache = images.ImageCache(src)
-        render(result, progress, jobs, cache, Reuse(graph, out.resolve()), image_cache)
+        render(result, progress, jobs, cache, Reuse(graph, out.resolve(), src / CACHE_DIR), image_cache)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         before_swap = None

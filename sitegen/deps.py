@@ -201,23 +201,36 @@ class Inputs:
                 inputs.add(f"t:{name}")
                 try:
                     source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-                    ast = self.env.parse(source)
+                    referenced, names = _template_refs(self.env, source)
                 except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
                     continue  # its digest says so; rendering reports the problem
-                for referenced in jinja2.meta.find_referenced_templates(ast):
-                    if referenced is None:
+                for other in referenced:
+                    if other is None:
                         pending.extend(self.env.list_templates())
                     else:
-                        pending.append(referenced)
-                # jinja2.meta.find_undeclared_variables leaves globals out: look at names read
-                for node in ast.find_all(jinja2.nodes.Name):
-                    if node.ctx == "load":
-                        inputs.update(GLOBAL_INPUTS.get(node.name, ()))
+                        pending.append(other)
+                for variable in names:
+                    inputs.update(GLOBAL_INPUTS.get(variable, ()))
             self._closures[template] = frozenset(inputs)
         return self._closures[template]
 
 
 _UNKNOWN = object()
+
+# source digest -> (templates it references, names it reads); parsing every template costs
+# a rebuild more than rendering the few pages that changed, so this is kept with the graph.
+_TEMPLATE_REFS: dict[str, tuple[tuple[str | None, ...], frozenset[str]]] = {}
+
+
+def _template_refs(env: jinja2.Environment, source: str) -> tuple[tuple[str | None, ...], frozenset[str]]:
+    key = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+    found = _TEMPLATE_REFS.get(key)
+    if found is None:
+        ast = env.parse(source)
+        # jinja2.meta.find_undeclared_variables leaves globals out: look at the names read
+        names = frozenset(node.name for node in ast.find_all(jinja2.nodes.Name) if node.ctx == "load")
+        found = _TEMPLATE_REFS[key] = (tuple(jinja2.meta.find_referenced_templates(ast)), names)
+    return found
 
 
 # Dataclasses that stand for fixed things (the packaged division table, the evaluation rules):
@@ -283,8 +296,10 @@ class Graph:
         try:
             with open(cache_dir / GRAPH_FILE, "rb") as handle:
                 data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("stamp") == stamp:
-                return cls(stamp, data["pages"])
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                _TEMPLATE_REFS.update(data.get("templates", {}))
+                if data.get("stamp") == stamp:
+                    return cls(stamp, data["pages"])
         except Exception:  # no graph yet, or unreadable: everything renders
             pass
         return cls(stamp)
@@ -320,7 +335,8 @@ class Graph:
             fd, tmp = tempfile.mkstemp(prefix=f".{GRAPH_FILE}.", dir=cache_dir)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump({"format": FORMAT, "stamp": self.stamp, "pages": self.pages}, handle, protocol=5)
+                    record = {"format": FORMAT, "stamp": self.stamp, "pages": self.pages, "templates": _TEMPLATE_REFS}
+                    pickle.dump(record, handle, protocol=5)
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, cache_dir / GRAPH_FILE)
             except BaseException:

@@ -153,6 +153,7 @@ class Reuse:
 
     previous: deps.Graph
     out: Path
+    cache_dir: Path | None = None  # compiled templates are kept in its jinja/
 
 
 @dataclass
@@ -179,7 +180,7 @@ def render_pages(
     `workers` > 1 the pages are rendered in forked processes (see `_render_parallel`); the
     result is the same, in the same order, as with one.
     """
-    renderer = PageRenderer(site, views)
+    renderer = PageRenderer(site, views, reuse.cache_dir / "jinja" if reuse and reuse.cache_dir else None)
     inputs = deps.Inputs(site, views, renderer.env)
     result = RenderedPages({}, [], {}, inputs)
     planned = _plan_recorded(site, views)
