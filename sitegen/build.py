@@ -109,7 +109,7 @@ def render(
     image_set, problems = images.prepare(site, image_cache, jobs)
     result.diagnostics += problems
     progress(STAGE_RENDER, 0, 0)
-    html, problems = render_markdown(site, cache)
+    html, problems = render_markdown(site, cache, jobs)
     result.diagnostics += problems
     views = Views(site, html, image_set)
     pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)

@@ -8,7 +8,9 @@ diagnostic naming the template file and line, never a traceback.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,15 +71,23 @@ def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnosti
     return files, problems
 
 
+# (text, path, first line) of one Markdown text to render
+MarkdownJob = tuple[str, str, int]
+
+# Below this many texts to render, starting processes costs more than it saves.
+_PARALLEL_MIN_TEXTS = 200
+
+
 def render_markdown(
-    site: Site, cache: MarkdownCache | None = None
+    site: Site, cache: MarkdownCache | None = None, jobs: int = 1
 ) -> tuple[dict[tuple[str, str, str], str], list[Diagnostic]]:
     """Render every Markdown field and body once, collecting unsafe-HTML warnings.
 
-    With a cache, a text rendered cleanly by an earlier build is taken from it."""
-    renderer = MarkdownRenderer(site.config.base_path)
+    With a cache, a text rendered cleanly by an earlier build is taken from it. With `jobs` > 1
+    the texts not in the cache are rendered in that many processes (same result)."""
     html: dict[tuple[str, str, str], str] = {}
     diagnostics: list[Diagnostic] = []
+    todo: list[tuple[tuple[str, str, str], str, MarkdownJob]] = []  # (where, cache key, job)
     records: list[Record] = [*site.associations.values(), *site.projects.values(), *site.stories, *site.pages]
     for record in records:
         if record.kind in ("story", "page"):
@@ -91,12 +101,33 @@ def render_markdown(
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
             html[(record.kind, record.key, field)] = cached
-            continue
-        html[(record.kind, record.key, field)], problems = renderer.render(text, str(record.path), first_line)
+        else:
+            todo.append(((record.kind, record.key, field), key, (text, str(record.path), first_line)))
+    rendered = _render_texts(site.config.base_path, [job for _, _, job in todo], jobs)
+    for (where, key, _), (fragment, problems) in zip(todo, rendered, strict=True):
+        html[where] = fragment
         diagnostics += problems
         if cache is not None and not problems:
-            cache.put(key, html[(record.kind, record.key, field)])
+            cache.put(key, fragment)
     return html, diagnostics
+
+
+def _render_texts(base_path: str, texts: list[MarkdownJob], jobs: int) -> list[tuple[str, list[Diagnostic]]]:
+    if jobs <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
+        return _render_chunk(base_path, texts)
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return _render_chunk(base_path, texts)
+    size = -(-len(texts) // (jobs * 4))
+    chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return [item for done in pool.map(_render_chunk, [base_path] * len(chunks), chunks) for item in done]
+
+
+def _render_chunk(base_path: str, texts: list[MarkdownJob]) -> list[tuple[str, list[Diagnostic]]]:
+    renderer = MarkdownRenderer(base_path)
+    return [renderer.render(text, path, first_line) for text, path, first_line in texts]
 
 
 def _scalar_first_line(record: Record, field: str) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from conftest import broken_links, build_ok, parse_html, text_of
 
 from sitegen.build import STAGE_IMAGES, STAGE_LOAD, STAGE_RENDER, STAGE_WRITE, build
@@ -235,3 +236,15 @@ def test_parallel_rendering_reports_template_errors_like_serial(small_site: Path
     parallel = build(small_site, tmp_path / "parallel", jobs=2)
     assert not parallel.ok
     assert [d.format_text() for d in parallel.diagnostics] == [d.format_text() for d in serial.diagnostics]
+
+
+def test_markdown_in_processes_equals_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import ROOT
+
+    from sitegen import render
+    from sitegen.build import analyse
+
+    site = analyse(ROOT).site
+    assert site is not None
+    monkeypatch.setattr(render, "_PARALLEL_MIN_TEXTS", 0)
+    assert render.render_markdown(site, jobs=2) == render.render_markdown(site, jobs=1)
