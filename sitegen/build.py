@@ -22,7 +22,7 @@ from .pages import Reuse, render_pages
 from .record_cache import RecordCache
 from .render import render_markdown, static_files
 from .views import Views
-from .writer import OutputError, WriteStats, write_output
+from .writer import Artifact, OutputError, WriteStats, write_output
 
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
 # and, while rendering pages, each page done. The CLI draws it; the build knows no terminal.
@@ -45,7 +45,7 @@ def _silent(stage: str, done: int, total: int) -> None:
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     site: Site | None = None
-    files: dict[str, bytes | Path] = field(default_factory=dict)
+    files: dict[str, Artifact] = field(default_factory=dict)
     pages: int = 0
     reused: int = 0  # pages not rendered again: their inputs had not changed
     graph: dict[str, deps.PageEntry] = field(default_factory=dict)
@@ -117,7 +117,7 @@ def render(
     result.pages = sum(1 for route in pages.files if route.endswith(".html"))
     result.reused = pages.reused
     result.graph = pages.graph
-    generated: dict[str, bytes | Path] = {
+    generated: dict[str, Artifact] = {
         **pages.files,
         **_data_files(site, views, pages.inputs, reuse, result.graph),
         **image_set.files,

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, error
 from .link import Site
 from .render import PageRenderer, TemplateProblem, paginate
 from .views import Views
+from .writer import Artifact, Deflated
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class Reuse:
 
 @dataclass
 class RenderedPages:
-    files: dict[str, bytes | Path]
+    files: dict[str, Artifact]
     diagnostics: list[Diagnostic]
     graph: dict[str, deps.PageEntry]  # route -> inputs, for every page rendered or reused
     inputs: deps.Inputs
@@ -204,7 +205,7 @@ def render_pages(
             report(done, len(jobs))
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
     for job, (output, found) in zip(jobs, rendered, strict=True):
-        if isinstance(output, bytes):
+        if isinstance(output, Deflated):
             result.files[urls.output_file(job.route)] = output
             read = plan_inputs[job.route] | found | inputs.template_inputs(job.template)
             result.graph[job.route] = deps.PageEntry(inputs.digests(sorted(read)))
@@ -259,13 +260,13 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
         return None
 
 
-Rendered = tuple[bytes | Diagnostic, set[str]]  # the page or its problem, and what it read
+Rendered = tuple[Deflated | Diagnostic, set[str]]  # the page or its problem, and what it read
 
 
 def _render_one(renderer: PageRenderer, job: PageJob) -> Rendered:
     with deps.recording() as found:
         try:
-            return renderer.render(job.template, job.route, **job.context), found
+            return Deflated(renderer.render(job.template, job.route, **job.context)), found
         except TemplateProblem as problem:
             return problem.diagnostic, found
 
@@ -283,7 +284,7 @@ def _render_parallel(
     total = len(jobs)
     size = max(8, -(-total // (workers * 4)))  # a few chunks per worker evens out slow pages
     chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
-    rendered: list[Rendered] = [(b"", set())] * total
+    rendered: list[Rendered] = [(Deflated(b""), set())] * total
     _SHARED = (renderer, jobs)
     try:
         with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=_fork_context()) as pool:

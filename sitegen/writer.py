@@ -21,14 +21,29 @@ import secrets
 import shutil
 import stat
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-__all__ = ["Artifact", "BeforeSwap", "OutputError", "WriteStats", "recover", "write_output"]
+__all__ = ["Artifact", "BeforeSwap", "Deflated", "OutputError", "WriteStats", "recover", "write_output"]
 
-Artifact: TypeAlias = bytes | Path  # bytes to write, or a source file to copy
+
+class Deflated:
+    """Bytes kept compressed until written: a national site's pages are hundreds of MiB of
+    HTML that would otherwise all sit in memory between rendering and writing."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, data: bytes) -> None:
+        self.blob = zlib.compress(data, 1)
+
+    def data(self) -> bytes:
+        return zlib.decompress(self.blob)
+
+
+Artifact: TypeAlias = bytes | Path | Deflated  # bytes to write (maybe compressed), or a file to copy
 
 # before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
 # it is about to replace, which may not exist. It may add files to `staged` (the search
@@ -155,16 +170,18 @@ def _check_key(key: object) -> str:
     return key
 
 
-def _check_files(files: Mapping[str, Artifact]) -> list[tuple[str, bytes | Path]]:
-    items: list[tuple[str, bytes | Path]] = []
+def _check_files(files: Mapping[str, Artifact]) -> list[tuple[str, bytes | Path | Deflated]]:
+    items: list[tuple[str, bytes | Path | Deflated]] = []
     for key, artifact in files.items():
         _check_key(key)
-        if isinstance(artifact, bytes | bytearray | memoryview):
+        if isinstance(artifact, Deflated):
+            items.append((key, artifact))
+        elif isinstance(artifact, bytes | bytearray | memoryview):
             items.append((key, bytes(artifact)))
         elif isinstance(artifact, os.PathLike):
             items.append((key, Path(artifact)))
         else:
-            raise TypeError(f"artifact for {key!r} must be bytes or a Path, not {type(artifact)}")
+            raise TypeError(f"artifact for {key!r} must be bytes, Deflated or a Path, not {type(artifact)}")
     keys = {key for key, _ in items}
     for key in keys:
         parts = key.split("/")
@@ -279,11 +296,12 @@ def _carry_over(previous: Path, target: Path) -> None:
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path]]) -> WriteStats:
+def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path | Deflated]]) -> WriteStats:
     previous = _index(out) if out.is_dir() else {}
     made = {""}
     written = linked = 0
-    for key, artifact in items:
+    for key, packed in items:
+        artifact = packed.data() if isinstance(packed, Deflated) else packed
         parts = key.split("/")
         parent = "/".join(parts[:-1])
         if parent not in made:
@@ -315,7 +333,7 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path]]) -> Wr
     return WriteStats(written=written, linked=linked)
 
 
-def _already_there(out: Path, items: list[tuple[str, bytes | Path]], adds: str | None) -> bool:
+def _already_there(out: Path, items: list[tuple[str, bytes | Path | Deflated]], adds: str | None) -> bool:
     """OUT holds exactly these files with these bytes (and the folder `adds`, what a hook
     made from them last time): nothing to write, nothing to swap."""
     if not out.is_dir():
@@ -327,10 +345,11 @@ def _already_there(out: Path, items: list[tuple[str, bytes | Path]], adds: str |
         previous = {k: v for k, v in previous.items() if not k.startswith(adds + "/")}
     if len(previous) != len(items):
         return False
-    for key, artifact in items:
+    for key, packed in items:
         old_size = previous.get(key)
         if old_size is None:
             return False
+        artifact = packed.data() if isinstance(packed, Deflated) else packed
         old = out.joinpath(*key.split("/"))
         if isinstance(artifact, bytes):
             same = old_size == len(artifact) and _same_bytes(old, artifact)
