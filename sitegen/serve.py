@@ -41,6 +41,10 @@ from .diagnostics import error
 from .load import load_config
 
 EVENTS_PATH = "/__sitegen/events"
+# Folders of SRC whose files are inputs, watched recursively; SRC itself is watched one level
+# deep (sitegen.yaml, and these folders appearing).
+INPUT_DIRS = ("content", "static", "templates", "themes")
+
 DEBOUNCE = 0.1  # seconds of quiet after the last change before a rebuild starts
 PING = 15.0  # seconds between keep-alive comments on an idle event stream
 
@@ -97,6 +101,16 @@ def _event(state: dict) -> str:
     return f"event: state\ndata: {json.dumps(state, ensure_ascii=False)}\n\n"
 
 
+class _AnyOf:
+    """Set when any of the events is (watchfiles polls `is_set()` to know when to stop)."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
 class DevServer:
     """Build into `out`, serve it at http://host:port<base path>, rebuild on changes in `src`.
 
@@ -119,6 +133,8 @@ class DevServer:
         self.hub = Hub()
         self.base_path = "/"
         self._stop = threading.Event()
+        self._watching: list[Path] = []  # the input folders the recursive watcher covers
+        self._rewatch = threading.Event()  # set: the set of input folders changed
         self._dirty = threading.Condition()
         self._pending = False
         self._last_change = 0.0
@@ -166,20 +182,52 @@ class DevServer:
         leftover = re.compile(rf"\.{re.escape(self.out.name)}\.sitegen-(new|old)-[0-9a-f]+")
         return any(leftover.fullmatch(part) for part in p.parts)
 
+    def _input_dirs(self) -> list[Path]:
+        return [path for path in (self.src / name for name in INPUT_DIRS) if path.is_dir()]
+
+    def _changed(self) -> None:
+        with self._dirty:
+            self._pending = True
+            self._last_change = time.monotonic()
+            self._dirty.notify_all()
+
     def _watch(self) -> None:
+        """Watch SRC itself (not recursively: the config, folders that appear) and each input
+        folder recursively. OUT lives in SRC, and watching it recursively would have the
+        watcher follow the tens of thousands of folders every build writes."""
         default = watchfiles.DefaultFilter()
 
         def wanted(change: watchfiles.Change, path: str) -> bool:
             return default(change, path) and not self._ignored(path)
 
+        deep = threading.Thread(target=self._watch_inputs, args=(wanted,), daemon=True, name="sitegen-inputs")
+        deep.start()
         for _changes in watchfiles.watch(
             self.src, watch_filter=wanted, debounce=50, step=20, stop_event=self._stop,
-            yield_on_timeout=False, raise_interrupt=False,
+            yield_on_timeout=False, raise_interrupt=False, recursive=False,
         ):
-            with self._dirty:
-                self._pending = True
-                self._last_change = time.monotonic()
-                self._dirty.notify_all()
+            if self._input_dirs() != self._watching:
+                self._rewatch.set()  # an input folder appeared or went: watch the new set
+            self._changed()
+        deep.join(timeout=5)
+
+    def _watch_inputs(self, wanted: Callable[[watchfiles.Change, str], bool]) -> None:
+        first = True
+        while not self._stop.is_set():
+            rewatch = self._rewatch = threading.Event()
+            self._watching = self._input_dirs()
+            if not self._watching:
+                rewatch.wait(0.5)
+                continue
+            if not first:
+                # files saved into a new folder before it was watched: build once more
+                threading.Timer(0.5, self._changed).start()
+            first = False
+            for _changes in watchfiles.watch(
+                *self._watching, watch_filter=wanted, debounce=50, step=20, stop_event=_AnyOf(self._stop, rewatch),
+                rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
+            ):
+                self._changed()
 
     def _builder(self) -> None:
         while not self._stop.is_set():

@@ -68,7 +68,8 @@ def _template_override(src: Path) -> None:
     theme_story = ROOT / "themes" / "default" / "templates" / "story.html"
     target = src / "templates" / "story.html"
     target.parent.mkdir(exist_ok=True)
-    target.write_text(theme_story.read_text(encoding="utf-8") + "{# 本站改动 #}\n<!-- local -->\n", encoding="utf-8")
+    text = theme_story.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<p>本站改动</p>")
+    target.write_text(text, encoding="utf-8")
 
 
 # Each step edits the site as an editor would; after each the incremental build must equal a
@@ -82,6 +83,7 @@ STEPS: list[tuple[str, Callable[[Path], None], int | None]] = [
     ("project-moves", lambda s: _edit(s / PROJECT, 'association: "330108"', 'association: "330106"'), None),
     ("story-tags", lambda s: _edit(s / STORY, "tags: [AI, 社区, 金晖助老, 青年之家]", "tags: [AI, 社区]"), None),
     ("template", _template_override, None),
+    ("template-again", lambda s: _edit(s / "templates/story.html", "<p>本站改动</p>", "<p>又改了</p>"), None),
     ("image-replaced", lambda s: shutil.copy(s / "static/img/photos/community-courtyard.jpg", s / "static/img/photos/beach-cleanup.jpg"), None),
     ("menu-page", lambda s: _edit(s / "content/pages/join.md", "title: 加入我们", "title: 加入志愿者队伍"), None),
     ("add-story", lambda s: (s / "content/stories/xin-zhiyuanzhe.md").write_text(NEW_STORY, encoding="utf-8"), None),
@@ -104,6 +106,7 @@ def test_incremental_equals_clean_after_each_edit(tmp_path: Path) -> None:
         if most is not None:
             assert rendered <= most, f"{label}: rendered {rendered} pages again, expected at most {most}"
         _assert_same_as_clean(src, out, tmp_path, label)
+    assert "又改了" in (out / "stories" / "binjiang-yexiao-panyifan" / "index.html").read_text(encoding="utf-8")
 
 
 def test_nothing_changed_renders_nothing_and_keeps_mtimes(tmp_path: Path) -> None:

@@ -189,3 +189,24 @@ def test_rebuilds_keep_the_search_index_of_the_first_build(tmp_path: Path) -> No
         assert again.pages - again.reused >= 1  # the edit itself shows at once
     finally:
         server.httpd.server_close()
+
+
+def test_config_edits_and_a_new_templates_folder_are_seen(served: DevServer) -> None:
+    """SRC is watched one level deep and its input folders recursively (OUT is not watched)."""
+    events = Events(served)
+    try:
+        events.wait_for(lambda s: s["ok"], "initial")
+        config = served.src / "sitegen.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace("title: 测试站", "title: 改名站CONFIGEDIT"), encoding="utf-8")
+        _poll(served, "/volunteer/", b"CONFIGEDIT")
+        page = ROOT / "themes" / "default" / "templates" / "page.html"
+        override = served.src / "templates" / "page.html"
+        override.parent.mkdir()  # a folder that did not exist when serve started
+        time.sleep(0.5)
+        marked = lambda mark: page.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}" + mark)  # noqa: E731
+        override.write_text(marked("<!-- OVERRIDDEN -->"), encoding="utf-8")
+        _poll(served, "/volunteer/about/", b"OVERRIDDEN")
+        override.write_text(marked("<!-- AGAIN -->"), encoding="utf-8")
+        _poll(served, "/volunteer/about/", b"AGAIN")  # and it is watched from then on
+    finally:
+        events.close()
