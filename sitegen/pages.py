@@ -71,7 +71,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
                 "province": province,
                 "association": views.association(province.region) if province.region in site.associations else None,
                 "nodes": views.directory(province.region),
-                "projects": [p for p in views.projects if p.association.province_code == province.region],
+                "projects": views.projects_in_province(province.region),
                 "division": division,
                 "groups": views.figures.units_by_city(province),
                 "evaluated": views.evaluation.province(province.region),

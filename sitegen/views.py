@@ -192,6 +192,18 @@ class Views:
         deps.use("k:project")
         return self._all_projects
 
+    def projects_in_province(self, province: str) -> list[ProjectView]:
+        """Projects whose host association is in `province` (a province code)."""
+        deps.use("k:project")
+        return self._projects_by_province.get(province, [])
+
+    @cached_property
+    def _projects_by_province(self) -> dict[str, list[ProjectView]]:
+        grouped: dict[str, list[ProjectView]] = {}
+        for project in self._all_projects:
+            grouped.setdefault(project.association.province_code or "", []).append(project)
+        return grouped
+
     @cached_property
     def _all_projects(self) -> list[ProjectView]:
         return [self.project(slug) for slug in self._site.projects]

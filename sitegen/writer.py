@@ -320,7 +320,7 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path | Deflat
                     f.write(artifact)
                 written += 1
         else:
-            if old_size is not None and _is_same_file(artifact, old):
+            if old_size is not None and (artifact == old or _is_same_file(artifact, old)):
                 # a page the build did not render again: its file in OUT is the artifact
                 _carry_over(old, target)
                 linked += 1
@@ -360,8 +360,9 @@ def _already_there(out: Path, items: list[tuple[str, bytes | Path | Deflated]], 
     return True
 
 
-def _swap(new: Path, out: Path) -> None:
-    """Put the assembled tree `new` at `out`; the previous output is deleted."""
+def _swap(new: Path, out: Path, discard: Callable[[Path], None] | None = None) -> None:
+    """Put the assembled tree `new` at `out`; the previous output is deleted (by `discard`,
+    e.g. in the background, when given)."""
     if not os.path.lexists(out):
         try:
             os.rename(new, out)
@@ -377,7 +378,12 @@ def _swap(new: Path, out: Path) -> None:
             raise _os_failure(f"无法替换输出目录 {out}", exc) from exc
         _swap_by_renames(new, out)
         return
-    shutil.rmtree(new, ignore_errors=True)  # now the previous output; recover() retries
+    # now the previous output; recover() removes it if this does not get to
+    (discard or _discard_now)(new)
+
+
+def _discard_now(tree: Path) -> None:
+    shutil.rmtree(tree, ignore_errors=True)
 
 
 def _swap_by_renames(new: Path, out: Path) -> None:
@@ -435,14 +441,18 @@ def recover(out: Path) -> None:
 
 
 def write_output(
-    out: Path, files: Mapping[str, Artifact], before_swap: BeforeSwap | None = None, adds: str | None = None
+    out: Path,
+    files: Mapping[str, Artifact],
+    before_swap: BeforeSwap | None = None,
+    adds: str | None = None,
+    discard: Callable[[Path], None] | None = None,
 ) -> WriteStats:
     """Replace the directory `out` by exactly `files` (relative POSIX path -> artifact),
     atomically. Raises ValueError for unsafe paths and OutputError for OS failures.
 
     `before_swap` runs on the assembled tree before it replaces OUT (see `BeforeSwap`); `adds`
     names the folder it writes, so that when OUT already holds `files` and that folder, OUT
-    is left as it is."""
+    is left as it is. `discard` deletes the previous tree after the swap (default: at once)."""
     items = _check_files(files)
     out = _resolve_out(Path(out))
     try:
@@ -480,5 +490,5 @@ def write_output(
             except BaseException:
                 shutil.rmtree(new, ignore_errors=True)
                 raise
-        _swap(new, out)
+        _swap(new, out, discard)
     return stats
