@@ -13,11 +13,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from . import __version__
+from .atomic import write_atomically
 from .config import SiteConfig, config_path
 from .render import theme_roots
 
@@ -72,17 +71,5 @@ class MarkdownCache:
     def save(self) -> None:
         """Write the fragments this build used, atomically; a failure only costs speed."""
         data = json.dumps({"stamp": self.stamp, "html": dict(sorted(self._used.items()))}, ensure_ascii=False)
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(data)
-                os.chmod(tmp, 0o644)  # mkstemp's 0600 would surprise a CI cache step
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            write_atomically(self.path, data.encode("utf-8"))

@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import jinja2.meta
 import jinja2.nodes
+
+from .atomic import write_atomically
 
 if TYPE_CHECKING:
     from .link import Site
@@ -330,21 +331,9 @@ class Graph:
 
     def save(self, cache_dir: Path) -> None:
         """Write atomically; a failure only costs speed next time."""
-        try:
-            cache_dir.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{GRAPH_FILE}.", dir=cache_dir)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    record = {"format": FORMAT, "stamp": self.stamp, "pages": self.pages, "templates": _TEMPLATE_REFS}
-                    pickle.dump(record, handle, protocol=5)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, cache_dir / GRAPH_FILE)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            pass
+        record = {"format": FORMAT, "stamp": self.stamp, "pages": self.pages, "templates": _TEMPLATE_REFS}
+        with contextlib.suppress(OSError):
+            write_atomically(cache_dir / GRAPH_FILE, pickle.dumps(record, protocol=5))
 
 
 def stamp(*parts: object) -> str:

@@ -20,9 +20,7 @@ import hashlib
 import io
 import json
 import multiprocessing
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +31,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageCms, ImageOps
 
+from .atomic import write_atomically
 from .diagnostics import Diagnostic, error
 from .link import Site
 from .load import Record
@@ -303,17 +302,7 @@ class ImageCache:
 
     def put(self, name: str, data: bytes) -> None:
         """Write atomically: a build killed mid-write leaves no half file under a real name."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dir)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.dir / name)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(self.dir / name, data)
 
     def prune(self) -> None:
         """Drop variants this build did not use, so the cache does not grow with old photos."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import pickle
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
 from . import __version__
+from .atomic import write_atomically
 
 __all__ = ["PLACE_READINGS", "sort_key", "tag_slug", "tag_slugs"]
 
@@ -115,11 +115,7 @@ def save_keys(path: Path) -> None:
     if len(_KEYS) == _KEYS_LOADED and path.exists():
         return
     with contextlib.suppress(OSError):
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump({"format": _KEYS_FORMAT, "keys": _KEYS}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomically(path, pickle.dumps({"format": _KEYS_FORMAT, "keys": _KEYS}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def sort_key(name: str) -> SortKey:

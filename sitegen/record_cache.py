@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .atomic import write_atomically
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
@@ -76,17 +75,6 @@ class RecordCache:
         """Write the records this build read, atomically; a failure only costs speed."""
         if not self.changed:
             return
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump({"stamp": self.stamp, "records": self._used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except (OSError, pickle.PicklingError):
-            pass
+        with contextlib.suppress(OSError, pickle.PicklingError):
+            data = pickle.dumps({"stamp": self.stamp, "records": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomically(self.path, data)

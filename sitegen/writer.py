@@ -309,28 +309,29 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path | Deflat
             for i in range(1, len(parts)):
                 made.add("/".join(parts[:i]))
         target = new.joinpath(*parts)
-        old_size = previous.get(key)
         old = out.joinpath(*parts)
-        if isinstance(artifact, bytes):
-            if old_size == len(artifact) and _same_bytes(old, artifact):
-                _carry_over(old, target)
-                linked += 1
-            else:
-                with open(target, "xb") as f:
-                    f.write(artifact)
-                written += 1
+        if _unchanged(artifact, old, previous.get(key)):
+            _carry_over(old, target)
+            linked += 1
+        elif isinstance(artifact, bytes):
+            with open(target, "xb") as f:
+                f.write(artifact)
+            written += 1
         else:
-            if old_size is not None and (artifact == old or _is_same_file(artifact, old)):
-                # a page the build did not render again: its file in OUT is the artifact
-                _carry_over(old, target)
-                linked += 1
-            elif old_size == os.stat(artifact).st_size and _same_files(artifact, old):
-                _carry_over(old, target)
-                linked += 1
-            else:
-                shutil.copyfile(artifact, target)
-                written += 1
+            shutil.copyfile(artifact, target)
+            written += 1
     return WriteStats(written=written, linked=linked)
+
+
+def _unchanged(artifact: bytes | Path, old: Path, old_size: int | None) -> bool:
+    """The previous output's file `old` (of `old_size`, None if absent) already is `artifact`."""
+    if old_size is None:
+        return False
+    if isinstance(artifact, bytes):
+        return old_size == len(artifact) and _same_bytes(old, artifact)
+    if artifact == old or _is_same_file(artifact, old):
+        return True  # a page the build did not render again: its file in OUT is the artifact
+    return old_size == os.stat(artifact).st_size and _same_files(artifact, old)
 
 
 def _already_there(out: Path, items: list[tuple[str, bytes | Path | Deflated]], adds: str | None) -> bool:
@@ -345,19 +346,10 @@ def _already_there(out: Path, items: list[tuple[str, bytes | Path | Deflated]], 
         previous = {k: v for k, v in previous.items() if not k.startswith(adds + "/")}
     if len(previous) != len(items):
         return False
-    for key, packed in items:
-        old_size = previous.get(key)
-        if old_size is None:
-            return False
-        artifact = packed.data() if isinstance(packed, Deflated) else packed
-        old = out.joinpath(*key.split("/"))
-        if isinstance(artifact, bytes):
-            same = old_size == len(artifact) and _same_bytes(old, artifact)
-        else:
-            same = _is_same_file(artifact, old) or (old_size == os.stat(artifact).st_size and _same_files(artifact, old))
-        if not same:
-            return False
-    return True
+    return all(
+        _unchanged(packed.data() if isinstance(packed, Deflated) else packed, out.joinpath(*key.split("/")), previous.get(key))
+        for key, packed in items
+    )
 
 
 def _swap(new: Path, out: Path, discard: Callable[[Path], None] | None = None) -> None:
