@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sitegen.config import DEFAULT_BRANDS, DEFAULT_FUNDING, DEFAULT_TARGETS
-from sitegen.creditcode import CHARSET, check_char
-from sitegen.divisions import NATIONAL, Division, load_divisions
-from sitegen.pinyin import tag_slug
+from sitegen.domain.creditcode import CHARSET, check_char
+from sitegen.domain.divisions import NATIONAL, Division, load_divisions
+from sitegen.domain.pinyin import tag_slug
+from sitegen.load.config import DEFAULT_BRANDS, DEFAULT_FUNDING, DEFAULT_TARGETS
 
 FULL_PROJECTS = 20_000
 FULL_STORIES = 10_000

@@ -12,17 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__, deps, images, opendata, pinyin, search, urls
-from .cache import CACHE_DIR, MarkdownCache
-from .diagnostics import Diagnostic, error, has_errors, sort_diagnostics
-from .divisions import load_divisions
-from .link import Site, link
-from .load import load_config, load_records
-from .pages import Reuse, render_pages
-from .record_cache import RecordCache
-from .render import render_markdown, static_files
-from .views import Views
-from .writer import Artifact, OutputError, WriteStats, write_output
+from sitegen import __version__
+from sitegen.diagnostics import Diagnostic, error, has_errors, sort_diagnostics
+from sitegen.domain import pinyin
+from sitegen.domain.divisions import load_divisions
+from sitegen.incremental import deps
+from sitegen.incremental.cache import CACHE_DIR, MarkdownCache
+from sitegen.incremental.record_cache import RecordCache
+from sitegen.link import urls
+from sitegen.link.site import Site, link
+from sitegen.load.records import load_config, load_records
+from sitegen.render import images, opendata
+from sitegen.render.pages import Reuse, render_pages
+from sitegen.render.templates import render_markdown, static_files
+from sitegen.render.views import Views
+from sitegen.write import search
+from sitegen.write.writer import Artifact, OutputError, WriteStats, write_output
 
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
 # and, while rendering pages, each page done. The CLI draws it; the build knows no terminal.

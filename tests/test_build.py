@@ -214,9 +214,9 @@ def test_build_reports_progress(small_site: Path, tmp_path: Path) -> None:
 def test_parallel_rendering_is_byte_identical_on_the_demo(tmp_path: Path, monkeypatch) -> None:
     from conftest import ROOT
 
-    import sitegen.pages
+    import sitegen.render.pages
 
-    monkeypatch.setattr(sitegen.pages, "_PARALLEL_MIN_PAGES", 0)  # the demo is below the threshold
+    monkeypatch.setattr(sitegen.render.pages, "_PARALLEL_MIN_PAGES", 0)  # the demo is below the threshold
     serial = build_ok(ROOT, tmp_path / "serial", jobs=1)
     parallel = build_ok(ROOT, tmp_path / "parallel", jobs=2)
     assert parallel.pages == serial.pages > 100
@@ -226,9 +226,9 @@ def test_parallel_rendering_is_byte_identical_on_the_demo(tmp_path: Path, monkey
 
 
 def test_parallel_rendering_reports_template_errors_like_serial(small_site: Path, tmp_path: Path, monkeypatch) -> None:
-    import sitegen.pages
+    import sitegen.render.pages
 
-    monkeypatch.setattr(sitegen.pages, "_PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(sitegen.render.pages, "_PARALLEL_MIN_PAGES", 0)
     templates = small_site / "templates"
     templates.mkdir(exist_ok=True)
     (templates / "story.html").write_text("{{ no_such_variable.x }}\n", encoding="utf-8")
@@ -241,10 +241,10 @@ def test_parallel_rendering_reports_template_errors_like_serial(small_site: Path
 def test_markdown_in_processes_equals_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import ROOT
 
-    from sitegen import render
     from sitegen.build import analyse
+    from sitegen.render import templates
 
     site = analyse(ROOT).site
     assert site is not None
-    monkeypatch.setattr(render, "_PARALLEL_MIN_TEXTS", 0)
-    assert render.render_markdown(site, jobs=2) == render.render_markdown(site, jobs=1)
+    monkeypatch.setattr(templates, "_PARALLEL_MIN_TEXTS", 0)
+    assert templates.render_markdown(site, jobs=2) == templates.render_markdown(site, jobs=1)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import build_ok
 
-from sitegen import cache as cache_module
 from sitegen.build import check
+from sitegen.incremental import cache as cache_module
 
 
 def _digests(out: Path) -> dict[str, str]:

@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from sitegen import charts
-from sitegen.divisions import load_divisions
+from sitegen.domain import charts
+from sitegen.domain.divisions import load_divisions
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = date(2020, 1, 1)

@@ -90,7 +90,7 @@ def test_coverage_as_of_prints_what_the_site_shows_for_that_date(small_site: Pat
 
     from conftest import copy_site, text_of
 
-    from sitegen.coverage import percent
+    from sitegen.domain.coverage import percent
 
     (tmp_path / "dated").mkdir()
     dated = copy_site(small_site, tmp_path / "dated")

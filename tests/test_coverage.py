@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from sitegen.config import Milestone
-from sitegen.coverage import compute, covers, percent
-from sitegen.divisions import load_divisions
-from sitegen.models import Association
+from sitegen.domain.coverage import compute, covers, percent
+from sitegen.domain.divisions import load_divisions
+from sitegen.load.config import Milestone
+from sitegen.load.models import Association
 
 MILESTONES = [Milestone(date=date(2020, 12, 31), rate=0.5), Milestone(date=date(2021, 12, 31), rate=0.7)]
 

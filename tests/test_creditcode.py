@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.creditcode import CHARSET, check_char, is_valid, problem
+from sitegen.domain.creditcode import CHARSET, check_char, is_valid, problem
 
 # Published codes of well-known companies (independent check of the algorithm).
 REAL_CODES = [

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, broken_links, build_ok, copy_site, text_of
 
 from sitegen.build import check
-from sitegen.coverage import percent
+from sitegen.domain.coverage import percent
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_province_page_lists_units_city_by_city(demo: tuple[Path, Path]) -> None
 
 
 def test_evaluation_page_shows_the_data_file_numbers(demo: tuple[Path, Path]) -> None:
-    from sitegen.evaluation import average_text
+    from sitegen.domain.evaluation import average_text
 
     _, out = demo
     data = json.loads((out / "data/evaluation.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.divisions import Division, DivisionTable, load_divisions
+from sitegen.domain.divisions import Division, DivisionTable, load_divisions
 
 FILLER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "update_divisions.py"

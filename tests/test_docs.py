@@ -11,10 +11,10 @@ import click
 import pytest
 from conftest import ROOT
 
-from sitegen import scaffold
+from sitegen.authoring import scaffold
 from sitegen.cli import main
-from sitegen.divisions import load_divisions
-from sitegen.load import load_config
+from sitegen.domain.divisions import load_divisions
+from sitegen.load.records import load_config
 
 DOCS = {name: (ROOT / "docs" / name).read_text(encoding="utf-8") for name in ("editing.md", "deploying.md")}
 FENCE = re.compile(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", re.S | re.M)  # list items indent theirs

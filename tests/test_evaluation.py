@@ -8,9 +8,9 @@ from pathlib import Path
 
 from test_link import write
 
-from sitegen import evaluation
 from sitegen.build import analyse
-from sitegen.evaluation import (
+from sitegen.domain import evaluation
+from sitegen.domain.evaluation import (
     INDICATORS,
     MAX_SCORE,
     average_text,

@@ -13,9 +13,9 @@ import pytest
 from conftest import broken_links, build_ok, copy_site
 from PIL import Image, ImageCms
 
-from sitegen import images
 from sitegen.build import build, check
-from sitegen.images import ImageProblem, probe, safe_stem, svg_size, target_widths
+from sitegen.render import images
+from sitegen.render.images import ImageProblem, probe, safe_stem, svg_size, target_widths
 
 # --- helpers -------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_ok, copy_site
 
-from sitegen import deps
 from sitegen.build import BuildResult
-from sitegen.cache import CACHE_DIR
+from sitegen.incremental import deps
+from sitegen.incremental.cache import CACHE_DIR
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -135,7 +135,7 @@ def _reused_routes(result: BuildResult) -> set[str]:
 
 
 def _file(route: str) -> str:
-    from sitegen import urls
+    from sitegen.link import urls
 
     return urls.output_file(route)
 

@@ -92,7 +92,7 @@ def test_tags_get_pinyin_slugs_and_as_of_is_latest_content_date(tmp_path: Path) 
 
 
 def test_registered_volunteers_are_not_double_counted(tmp_path: Path) -> None:
-    from sitegen.pages import registered_volunteers
+    from sitegen.render.pages import registered_volunteers
 
     src = write(
         tmp_path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sitegen.diagnostics import Severity
-from sitegen.markdown_render import MarkdownRenderer
+from sitegen.render.markdown_render import MarkdownRenderer
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import cli
-from sitegen.cli import main
+from sitegen.cli import authoring, main
 
 
 def run(*args: str, input: str | None = None):
@@ -23,7 +22,7 @@ def run(*args: str, input: str | None = None):
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Behave as if run on a terminal (CliRunner's streams are not TTYs)."""
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(authoring, "interactive", lambda: True)
 
 
 def test_records_start_with_the_schema_modeline(small_site: Path) -> None:

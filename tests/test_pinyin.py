@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.pinyin import PLACE_READINGS, sort_key, tag_slug, tag_slugs
+from sitegen.domain.pinyin import PLACE_READINGS, sort_key, tag_slug, tag_slugs
 
 
 def _sorted(names: list[str]) -> list[str]:
@@ -106,7 +106,7 @@ def test_tag_slugs_stable_regardless_of_input_order() -> None:
 
 
 def test_sort_keys_survive_between_builds(tmp_path, monkeypatch) -> None:
-    from sitegen import pinyin
+    from sitegen.domain import pinyin
 
     path = tmp_path / "pinyin.pickle"
     pinyin.load_keys(path)  # nothing there yet

@@ -1,6 +1,6 @@
 """Privacy scan: what counts as personal data, where it is found, what passes."""
 
-from sitegen.privacy import is_resident_id, luhn, mask, scan
+from sitegen.domain.privacy import is_resident_id, luhn, mask, scan
 
 
 def found(text: str, **kwargs) -> list[tuple[int, int]]:

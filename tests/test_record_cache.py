@@ -7,21 +7,21 @@ from pathlib import Path
 
 from conftest import INVALID, build_ok
 
-from sitegen import load
 from sitegen.build import analyse, build
-from sitegen.cache import CACHE_DIR
-from sitegen.record_cache import FILE_NAME
+from sitegen.incremental.cache import CACHE_DIR
+from sitegen.incremental.record_cache import FILE_NAME
+from sitegen.load import records
 
 
 def _count_parses(monkeypatch) -> list[str]:
     parsed: list[str] = []
-    real = load.load_record
+    real = records.load_record
 
     def counting(source, context):
         parsed.append(source.rel)
         return real(source, context)
 
-    monkeypatch.setattr(load, "load_record", counting)
+    monkeypatch.setattr(records, "load_record", counting)
     return parsed
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import scaffold
-from sitegen.config import SiteConfig
-from sitegen.divisions import load_divisions
+from sitegen.authoring import scaffold
+from sitegen.domain.divisions import load_divisions
+from sitegen.load.config import SiteConfig
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/")
 DIVISIONS = load_divisions()

@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from conftest import INVALID, ROOT, SITES
 from jsonschema import Draft7Validator
 
-from sitegen import schema
+from sitegen.authoring import schema
 from sitegen.build import check
 from sitegen.cli import main
-from sitegen.config import SiteConfig
-from sitegen.load import check_record, load_config
-from sitegen.sources import KINDS, SourceFile, decode, split_front_matter
-from sitegen.yamlsafe import Locator, load_yaml
+from sitegen.load.config import SiteConfig
+from sitegen.load.records import check_record, load_config
+from sitegen.load.sources import KINDS, SourceFile, decode, split_front_matter
+from sitegen.load.yamlsafe import Locator, load_yaml
 
 # Diagnostic codes about one file's shape: what a schema can report too.
 SCHEMA_CODES = {"unknown-field", "missing-field", "invalid-value", "invalid-date", "config"}
@@ -153,8 +153,8 @@ VALID_PROJECT = 'title: 助老\nassociation: "330106"\nbrand: jinhui\nsummary: �
 )
 def test_schema_and_check_agree_on_one_record(extra: str, tmp_path: Path) -> None:
     """Field by field, a schema accepts a value exactly when `check` does (shape codes only)."""
-    from sitegen import scaffold
-    from sitegen.divisions import load_divisions
+    from sitegen.authoring import scaffold
+    from sitegen.domain.divisions import load_divisions
 
     config = SiteConfig(title="t", base_url="https://example.org/")
     fields = {line.split(":")[0]: line for line in (VALID_PROJECT + extra).splitlines()}

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import broken_links, build_ok, copy_site, parse_html
 
-from sitegen import search
 from sitegen.build import build
+from sitegen.write import search
 
 BASE = "/volunteer/"  # the small fixture's base path
 STORY = """---

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import build_ok, copy_site
 
-from sitegen import writer
 from sitegen.build import build, check
+from sitegen.write import writer
 
 STORY = Path("content/stories/story-1.md")
 FRONT = "---\ntitle: 事迹 1\ndate: 2021-01-15\nassociation: \"330106\"\nproject: xihu-jinhui\n---\n"
@@ -143,7 +143,7 @@ def test_yaml_attacks_are_located_errors_quickly(name: str, small_site: Path) ->
 
 
 def test_no_yaml_tag_constructs_an_object() -> None:
-    from sitegen.yamlsafe import load_yaml
+    from sitegen.load.yamlsafe import load_yaml
 
     for tag in ("!!python/object:os.system", "!!python/object/new:list", "!!set", "!!binary", "!!timestamp", "!!omap"):
         result = load_yaml(f"a: {tag} {{}}\n", "f.yaml")
@@ -372,7 +372,7 @@ PRIVATE = {
 @pytest.mark.parametrize("name", sorted(PRIVATE))
 @pytest.mark.parametrize("where", ["body", "front-matter", "draft", "association-text"])
 def test_personal_numbers_are_located_masked_errors(name: str, where: str, small_site: Path, tmp_path: Path) -> None:
-    from sitegen.privacy import luhn
+    from sitegen.domain.privacy import luhn
 
     number, masked = PRIVATE[name]
     if name.startswith("bank"):
@@ -422,7 +422,7 @@ def test_serve_binds_to_loopback_by_default() -> None:
     import inspect
 
     from sitegen.cli import main
-    from sitegen.serve import DevServer
+    from sitegen.serve.server import DevServer
 
     host = next(p for p in main.commands["serve"].params if p.name == "host")
     assert host.default == "127.0.0.1"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.serve import EVENTS_PATH, DevServer
+from sitegen.serve.server import EVENTS_PATH, DevServer
 from tests.conftest import ROOT, copy_site
 
 TIMEOUT = 10.0

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from sitegen.sources import SourceFile, decode, split_front_matter
+from sitegen.load.sources import SourceFile, decode, split_front_matter
 
 
 def test_bom_and_crlf_are_accepted_with_same_lines() -> None:

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from conftest import ROOT
 from jsonschema import Draft7Validator
 
-from sitegen import starter
+from sitegen.authoring import starter
 from sitegen.cli import main
-from sitegen.yamlsafe import load_yaml
+from sitegen.load.yamlsafe import load_yaml
 
 ACTION = re.compile(r"^actions/[a-z-]+@v\d+$")
 
@@ -187,9 +187,9 @@ def test_init_options_and_usage_errors(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_init_asks_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import cli
+    from sitegen.cli import authoring
 
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(authoring, "interactive", lambda: True)
     result = run("init", str(tmp_path / "s"), input="460105\n\n")
     assert result.exit_code == 0, result.output
     assert "海南省海口市秀英区" in result.output

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sitegen.config import SiteConfig
-from sitegen.divisions import load_divisions
-from sitegen.models import Association, Project, Story
-from sitegen.validate import field_label, validate_model
-from sitegen.yamlsafe import load_yaml
+from sitegen.domain.divisions import load_divisions
+from sitegen.load.config import SiteConfig
+from sitegen.load.models import Association, Project, Story
+from sitegen.load.validate import field_label, validate_model
+from sitegen.load.yamlsafe import load_yaml
 
 CONFIG = SiteConfig(title="t", base_url="https://example.org/sub")
 CONTEXT = {"config": CONFIG, "divisions": load_divisions()}

@@ -7,7 +7,7 @@ from pathlib import Path
 from test_link import association, write
 
 from sitegen.build import analyse
-from sitegen.views import Views
+from sitegen.render.views import Views
 
 
 def views_for(tmp_path: Path, regions: list[str]) -> Views:

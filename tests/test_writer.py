@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import writer
-from sitegen.writer import OutputError, WriteStats, recover, write_output
+from sitegen.write import writer
+from sitegen.write.writer import OutputError, WriteStats, recover, write_output
 
 
 def _tree(root: Path) -> dict[str, bytes]:

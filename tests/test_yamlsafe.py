@@ -1,4 +1,4 @@
-from sitegen.yamlsafe import load_yaml
+from sitegen.load.yamlsafe import load_yaml
 
 
 def codes(result):
@@ -42,8 +42,8 @@ def test_deep_nesting_is_bounded() -> None:
 
 
 def test_special_floats_load_and_are_rejected_by_models() -> None:
-    from sitegen.models import Project
-    from sitegen.validate import validate_model
+    from sitegen.load.models import Project
+    from sitegen.load.validate import validate_model
 
     for value in (".inf", "-.Inf", ".nan", "1e999"):
         parsed = load_yaml(f'title: t\nassociation: "330106"\nbrand: local\nsummary: s\nvolunteers: {value}\n', "f")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_site
 
-from sitegen.serve import EVENTS_PATH, DevServer
+from sitegen.serve.server import EVENTS_PATH, DevServer
 
 from .conftest import OpenTab, Site
 from .test_pages import PHONE

@@ -1,0 +1,138 @@
+"""`sitegen init`: the files of a new content repository, a site that builds at once.
+
+One association, one project, one story and one page (written by the functions behind
+`sitegen new`, so they look like what editors will create later), the config, the editor
+schemas and settings, CI for GitHub Actions and GitLab, a `.gitignore` and a Chinese README.
+The fixed texts are templates in `sitegen/starter/` (package data) with `__MARKER__`s filled in
+here. Nothing here writes files: `site_files` returns them and the CLI creates them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import metadata, resources
+from urllib.parse import urlsplit, urlunsplit
+
+from sitegen.authoring import scaffold, schema
+from sitegen.authoring.scaffold import q
+from sitegen.domain.divisions import DivisionTable
+from sitegen.load.config import CONFIG_FILE, SiteConfig
+
+DEFAULT_REGION = "330106"
+DEFAULT_BASE_URL = "https://example.org/"
+# Installs nothing and says so: the name `sitegen` on PyPI belongs to an unrelated project, so a
+# bare `pip install sitegen` in CI would install a stranger's package.
+PLACEHOLDER_PIP = "sitegen @ git+https://REPLACE-ME.invalid/sitegen.git"
+PROJECT_SLUG = "shili-xiangmu"
+STORY_SLUG = "shili-shiji"
+PAGE_SLUG = "about"
+
+# destination in the new site -> template in sitegen/starter/ (no dot files in package data)
+TEMPLATES = {
+    ".gitignore": "gitignore",
+    ".vscode/settings.json": "vscode-settings.json",
+    ".vscode/extensions.json": "vscode-extensions.json",
+    ".github/workflows/sitegen.yml": "github-workflow.yml",
+    ".gitlab-ci.yml": "gitlab-ci.yml",
+    "README.md": "README.md",
+}
+
+
+@dataclass(frozen=True)
+class Starter:
+    region: str  # the site's own association
+    title: str
+    base_url: str
+    pip: str  # the pip requirement CI installs sitegen with
+
+
+def site_files(starter: Starter, divisions: DivisionTable, today: date) -> dict[str, str]:
+    """Path relative to the new site -> text, for every file `init` writes."""
+    name = scaffold.default_association_name(starter.region, divisions)
+    config_text = _config_text(starter.title, starter.base_url, f"{name}的组织台账、志愿服务项目库和青年志愿者典型事迹。")
+    config = SiteConfig(title=starter.title, base_url=starter.base_url)
+    files = {
+        CONFIG_FILE: config_text,
+        f"content/associations/{starter.region}.yaml": scaffold.association_text(starter.region, name, today, "active", divisions),
+        f"content/projects/{PROJECT_SLUG}.yaml": scaffold.project_text(
+            f"{divisions.get(starter.region).name}青年志愿服务进社区（示例项目）",
+            starter.region,
+            "shequ",
+            "这是 sitegen init 生成的示例项目：请改成本协会的真实项目，或删除本文件。",
+            config,
+        ),
+        f"content/stories/{STORY_SLUG}.md": scaffold.story_text("第一篇典型事迹（示例）", today, starter.region, PROJECT_SLUG),
+        f"content/pages/{PAGE_SLUG}.md": scaffold.page_text("关于我们", 90, _template("about.md").replace("__NAME__", name)),
+    }
+    for kind, generated in schema.build_schemas(config).items():
+        files[f"{schema.SCHEMA_DIR}/{schema.file_name(kind)}"] = schema.render(generated)
+    markers = {
+        "__TITLE__": starter.title,
+        "__REGION__": starter.region,
+        "__PROJECT__": PROJECT_SLUG,
+        "__PIP_PLAIN__": starter.pip,
+        "__PIP_YAML__": q(starter.pip),
+        "__PIP_EXPRESSION__": q("${{ vars.SITEGEN_PIP || '" + starter.pip.replace("'", "''") + "' }}"),
+    }
+    for target, template in TEMPLATES.items():
+        text = _template(template)
+        for marker, value in markers.items():
+            text = text.replace(marker, value)
+        files[target] = text
+    return files
+
+
+def installed_from() -> str:
+    """The pip requirement that installs this very sitegen elsewhere, or the placeholder.
+
+    pip records where a package came from (PEP 610 `direct_url.json`): a git URL is pinned to
+    the installed commit, a wheel or archive URL is used as is. A local path or an unknown
+    source cannot be installed by CI, so the placeholder stands in and the CLI says so.
+    """
+    try:
+        raw = metadata.distribution("sitegen").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return PLACEHOLDER_PIP
+    if not raw:
+        return PLACEHOLDER_PIP
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        return PLACEHOLDER_PIP
+    url = str(info.get("url", ""))
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return PLACEHOLDER_PIP
+    # Never write credentials into a public workflow file.
+    url = urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"sitegen @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    if "archive_info" in info:
+        return f"sitegen @ {url}"
+    return PLACEHOLDER_PIP
+
+
+def _template(name: str) -> str:
+    return (resources.files("sitegen") / "starter" / name).read_text(encoding="utf-8")
+
+
+def _config_text(title: str, base_url: str, description: str) -> str:
+    return f"""# yaml-language-server: $schema={schema.SCHEMA_DIR}/{schema.file_name(schema.CONFIG_SCHEMA)}
+# 网站配置。在 VS Code 中把鼠标停在字段名上可以看到说明；完整说明见 sitegen 的编辑指南。
+title: {q(title)}
+# 发布后的完整网址，可以带子路径，例如 https://example.org/volunteer/。
+# 用 GitHub Pages 或 GitLab Pages 发布时，CI 会传入 Pages 的网址，这里可以先不改。
+base_url: {q(base_url)}
+language: zh-CN
+description: {q(description)}
+# “编辑此页”链接：仓库的编辑地址前缀，后面会接上文件路径。
+# edit_url: https://github.com/组织/仓库/edit/main/
+per_page: 20                       # 事迹列表每页条数
+# search: false                   # 关闭站内搜索（默认开启：每页页头有搜索框，/search/ 页面支持中文）
+# 品牌（brands）、服务对象（targets）、资金来源（funding）、示范称号（model_titles）使用默认词表。
+# 需要修改时写出完整列表（会替换默认值），然后删除 .schemas/ 并运行 sitegen schema：
+# targets: [空巢老人, 留守儿童, 特困群体, 残疾人, 社区居民, 农村群众, 青少年, 其他]
+"""

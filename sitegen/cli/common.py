@@ -1,0 +1,86 @@
+"""What every command shares: the SRC option, path checks, printing diagnostics."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sitegen.diagnostics import Diagnostic, format_github, format_json
+from sitegen.domain.divisions import load_divisions
+from sitegen.load.config import SiteConfig
+from sitegen.load.records import load_config
+
+SRC_OPTION = click.option(
+    "-s", "--src", "src", default=".", show_default=True, help="站点源目录（含 sitegen.yaml）", type=click.Path(path_type=Path)
+)
+
+
+def existing_src(src: Path) -> Path:
+    if not src.is_dir():
+        raise click.UsageError(f"源目录不存在：{src}")
+    return src.resolve()
+
+
+def checked_out(src: Path, out: Path) -> Path:
+    """Refuse outputs that would destroy sources or the home directory (PRODUCT.md §5)."""
+    out = out.resolve()
+    forbidden = {Path("/"), Path.home().resolve(), src}
+    if out in forbidden or src.is_relative_to(out):
+        raise click.UsageError(f"输出目录不能是 {out}：它是根目录、主目录、源目录或包含源目录")
+    for name in ("content", "static", "templates", "themes"):
+        if out.is_relative_to(src / name):
+            raise click.UsageError(f"输出目录不能放在源目录的 {name}/ 之内：{out}")
+    return out
+
+
+def valid_base_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        SiteConfig(title="-", base_url=value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是完整网址，例如 https://example.org/ 或 https://example.org/volunteer/", param_hint="--base-url") from None
+    return value
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(format_json(diagnostics))
+        return
+    if fmt == "github":  # GitHub Actions annotations: errors show on the lines of a pull request
+        if diagnostics:
+            click.echo(format_github(diagnostics))
+        return
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format_text(), err=True)
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    return f"{errors} 个错误，{len(diagnostics) - errors} 个警告"
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+
+def site_config(src: Path):
+    config, problems = load_config(src)
+    if config is None:
+        print_diagnostics(problems)
+        sys.exit(1)
+    return config, load_divisions()
+
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+

@@ -1,0 +1,125 @@
+"""`build`, `serve` and `check`: the commands that read a whole site."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from sitegen.build import build, check
+from sitegen.cli.common import (
+    SRC_OPTION,
+    checked_out,
+    existing_src,
+    print_diagnostics,
+    summary,
+    valid_base_url,
+)
+from sitegen.diagnostics import has_errors
+
+
+@click.command("build")
+@SRC_OPTION
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="输出目录（默认 SRC/output）")
+@click.option("--base-url", callback=lambda ctx, param, value: valid_base_url(value), help="覆盖 sitegen.yaml 中的 base_url")
+@click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行渲染页面、处理图片的进程数（默认为 CPU 核数）；结果与 -j 1 完全相同")
+@click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
+def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool) -> None:
+    """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
+    src = existing_src(src)
+    out = checked_out(src, out or src / "output")
+    progress = _ProgressLine() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress, jobs=jobs or os.cpu_count() or 1)
+    finally:
+        if progress:
+            progress.clear()
+    print_diagnostics(result.diagnostics)
+    if not result.ok:
+        click.echo(f"构建失败：{summary(result.diagnostics)}。输出目录未改动。", err=True)
+        sys.exit(1)
+    if not quiet:
+        stats = result.stats
+        files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
+        made = result.image_cache
+        if made is not None and (made.made or made.hits):
+            files += f"；图片新生成 {made.made} 个尺寸，沿用缓存 {made.hits} 个"
+        index = result.search_index
+        if index is not None:
+            how = "沿用上次的索引" if index.reused else f"用时 {index.seconds:.2f} 秒"
+            files += f"；搜索索引 {index.pages} 个页面，{how}"
+        rendered = f"重新渲染 {result.pages - result.reused} 个，{result.reused} 个的内容与模板未变而直接沿用；"
+        click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
+
+
+class _ProgressLine:
+    """One self-overwriting stderr line on a terminal: the stage, and pages done / total."""
+
+    INTERVAL = 0.1  # seconds between redraws: a fast build should not spend its time drawing
+
+    def __init__(self) -> None:
+        self._drawn = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total and done < total and now - self._drawn < self.INTERVAL:
+            return
+        self._drawn = now
+        text = f"{stage} {done}/{total}" if total else f"{stage}…"
+        click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
+
+
+@click.command("serve")
+@SRC_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只在本机可访问）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选一个空闲端口）")
+def serve_command(src: Path, host: str, port: int) -> None:
+    """预览：构建到 SRC/output 并在本机提供访问，修改内容、模板或配置后自动重新构建并刷新页面。"""
+    from sitegen.serve.server import DevServer  # watchfiles is only needed here
+
+    src = existing_src(src)
+    out = checked_out(src, src / "output")
+
+    def report(result) -> None:
+        print_diagnostics(result.diagnostics)
+        if result.ok and result.site is not None:
+            click.echo(f"已构建 {result.pages} 个页面，用时 {result.seconds:.2f} 秒", err=True)
+        else:
+            click.echo(f"构建失败：{summary(result.diagnostics)}。继续提供上一次的输出，修改后会自动重新构建。", err=True)
+
+    try:
+        server = DevServer(src, out, host, port, report=report)
+    except OSError as exc:
+        raise click.UsageError(f"无法监听 {host}:{port}：{exc.strerror or exc}") from None
+    click.echo(f"预览地址：{server.url}（按 Ctrl+C 停止）", err=True)
+    click.echo("站内搜索使用启动时建立的索引，修改后的内容要重新启动 serve（或运行 sitegen build）才能搜到。", err=True)
+    server.serve_forever()
+
+
+@click.command("check")
+@SRC_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+    help="text：每行一条；json：JSON 数组；github：GitHub Actions 注释，错误标在拉取请求的改动行上",
+)
+def check_command(src: Path, fmt: str) -> None:
+    """校验全部内容（含草稿），不写任何文件。"""
+    result = check(existing_src(src))
+    print_diagnostics(result.diagnostics, fmt)
+    if fmt in ("text", "github"):
+        state = "未通过" if has_errors(result.diagnostics) else "通过"
+        click.echo(f"检查{state}：{summary(result.diagnostics)}", err=True)
+    sys.exit(1 if has_errors(result.diagnostics) else 0)
+
+
