@@ -23,11 +23,12 @@ from sitegen.link import urls
 from sitegen.link.site import Site, link
 from sitegen.load.records import load_config, load_records
 from sitegen.render import images, opendata
+from sitegen.render.artifact import Artifact, DuplicateRoute
 from sitegen.render.pages import Reuse, render_pages
 from sitegen.render.templates import render_markdown, static_files
 from sitegen.render.views import Views
 from sitegen.write import search
-from sitegen.write.writer import Artifact, OutputError, WriteStats, write_output
+from sitegen.write.writer import OutputError, WriteStats, write_output
 
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
 # and, while rendering pages, each page done. The CLI draws it; the build knows no terminal.
@@ -50,7 +51,7 @@ def _silent(stage: str, done: int, total: int) -> None:
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     site: Site | None = None
-    files: dict[str, Artifact] = field(default_factory=dict)
+    files: list[Artifact] = field(default_factory=list)
     pages: int = 0
     reused: int = 0  # pages not rendered again: their inputs had not changed
     graph: dict[str, deps.PageEntry] = field(default_factory=dict)
@@ -119,18 +120,19 @@ def render(
     views = Views(site, html, image_set)
     pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)
     result.diagnostics += pages.diagnostics
-    result.pages = sum(1 for route in pages.files if route.endswith(".html"))
+    result.pages = sum(1 for artifact in pages.files if artifact.is_page)
     result.reused = pages.reused
     result.graph = pages.graph
-    generated: dict[str, Artifact] = {
-        **pages.files,
-        **_data_files(site, views, pages.inputs, reuse, result.graph),
-        **image_set.files,
-    }
+    generated = [
+        *pages.files,
+        *_data_files(site, views, pages.inputs, reuse, result.graph),
+        *(Artifact(route, path) for route, path in image_set.files.items()),
+    ]
+    taken = {artifact.file for artifact in generated}
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
     for route, path in statics.items():
-        if route in generated:
+        if route in taken:
             result.diagnostics.append(
                 error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录")
             )
@@ -139,7 +141,7 @@ def render(
                 error(path, 1, 1, "route-conflict", f"静态文件 /{route} 与站内搜索的索引（/{search.BUNDLE}/）冲突，请改名或移到其他目录")
             )
         else:
-            generated[route] = path
+            generated.append(Artifact(route, path))
     result.files = generated
     return result
 
@@ -202,6 +204,8 @@ def build(
                 pinyin.save_keys(src / CACHE_DIR / PINYIN_FILE)
             if image_cache is not None:
                 image_cache.prune()
+        except DuplicateRoute as exc:
+            result.diagnostics.append(error(out, 1, 1, "route-conflict", f"两个文件都要写到输出的 /{exc.file}，请改名其中一个"))
         except OutputError as exc:
             result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
         except search.SearchIndexError as exc:
@@ -213,7 +217,7 @@ def build(
 
 def _data_files(
     site: Site, views: Views, inputs: deps.Inputs, reuse: Reuse | None, graph: dict[str, deps.PageEntry]
-) -> dict[str, bytes | Path]:
+) -> list[Artifact]:
     """The open-data files; with `reuse`, those whose inputs did not change keep their file."""
     files: dict[str, bytes | Path] = {}
     for route in opendata.DATA_INPUTS:
@@ -224,7 +228,7 @@ def _data_files(
     for route, data in made.items():
         files[route] = data
         graph[route] = deps.PageEntry(inputs.digests(opendata.DATA_INPUTS[route]))
-    return dict(sorted(files.items()))
+    return [Artifact(route, content) for route, content in sorted(files.items())]
 
 
 def _graph_stamp(site: Site, out: Path, include_drafts: bool) -> str:

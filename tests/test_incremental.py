@@ -131,13 +131,7 @@ def test_story_edit_renders_only_what_shows_the_story(tmp_path: Path) -> None:
 
 
 def _reused_routes(result: BuildResult) -> set[str]:
-    return {route for route in result.graph if isinstance(result.files.get(_file(route)), Path)}
-
-
-def _file(route: str) -> str:
-    from sitegen.link import urls
-
-    return urls.output_file(route)
+    return {artifact.route for artifact in result.files if isinstance(artifact.content, Path) and artifact.route in result.graph}
 
 
 def test_page_changed_in_out_by_hand_is_rendered_again(tmp_path: Path) -> None:

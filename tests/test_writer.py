@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.render.artifact import Artifact, Content, DuplicateRoute
 from sitegen.write import writer
-from sitegen.write.writer import OutputError, WriteStats, recover, write_output
+from sitegen.write.writer import OutputError, WriteStats, recover
+
+
+def write_output(out: Path, files: dict[str, Content], *args, **kwargs) -> WriteStats:
+    """The writer given one artifact per file (the tests name files, not routes)."""
+    return writer.write_output(out, [Artifact(key, content) for key, content in files.items()], *args, **kwargs)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -33,7 +39,7 @@ def _backdate(root: Path) -> None:
             os.utime(p, ns=(1_000_000_000, 1_000_000_000))
 
 
-FILES: dict[str, writer.Artifact] = {
+FILES: dict[str, Content] = {
     "index.html": b"<h1>home</h1>",
     "associations/330106/index.html": "西湖区".encode(),
     "img/logo.svg": b"<svg/>",
@@ -155,7 +161,7 @@ def test_missing_source_file_is_output_error(tmp_path: Path) -> None:
         "a/../../escape.html",
         "a/./b.html",
         "a//b.html",
-        "dir/",
+        "dir//",
         "",
         "a\\b.html",
         "..\\x",
@@ -420,3 +426,14 @@ def test_before_swap_on_a_first_build_gets_a_missing_previous(tmp_path: Path) ->
     write_output(out, FILES, before_swap=lambda staged, prev: previous.append(prev.exists()))
     assert previous == [False]
     assert _tree(out) == FILES
+
+
+def test_a_file_given_twice_is_refused_and_out_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    twice = [Artifact("about/", b"one"), Artifact("about/index.html", b"two")]
+    with pytest.raises(DuplicateRoute) as caught:
+        writer.write_output(out, twice)
+    assert caught.value.file == "about/index.html"
+    assert _tree(out) == FILES
+    assert _siblings(out) == []

@@ -22,9 +22,9 @@ from sitegen.incremental import deps
 from sitegen.link import urls
 from sitegen.link.site import Site
 from sitegen.render import filters
+from sitegen.render.artifact import Artifact, Deflated
 from sitegen.render.templates import PageRenderer, TemplateProblem, paginate
 from sitegen.render.views import Views
-from sitegen.write.writer import Artifact, Deflated
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ class Reuse:
 
 @dataclass
 class RenderedPages:
-    files: dict[str, Artifact]
+    files: list[Artifact]
     diagnostics: list[Diagnostic]
     graph: dict[str, deps.PageEntry]  # route -> inputs, for every page rendered or reused
     inputs: deps.Inputs
@@ -186,13 +186,13 @@ def render_pages(
     """
     renderer = PageRenderer(site, views, reuse.cache_dir / "jinja" if reuse and reuse.cache_dir else None)
     inputs = deps.Inputs(site, views, renderer.env)
-    result = RenderedPages({}, [], {}, inputs)
+    result = RenderedPages([], [], {}, inputs)
     planned = _plan_recorded(site, views)
     jobs: list[PageJob] = []
     for job, _ in planned:
         file = urls.output_file(job.route)
         if reuse is not None and reuse.previous.reusable(job.route, reuse.out / file, inputs):
-            result.files[file] = reuse.out / file
+            result.files.append(Artifact(job.route, reuse.out / file))
             result.graph[job.route] = reuse.previous.pages[job.route]
             result.reused += 1
         else:
@@ -209,7 +209,7 @@ def render_pages(
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
     for job, (output, found) in zip(jobs, rendered, strict=True):
         if isinstance(output, Deflated):
-            result.files[urls.output_file(job.route)] = output
+            result.files.append(Artifact(job.route, output))
             read = plan_inputs[job.route] | found | inputs.template_inputs(job.template)
             result.graph[job.route] = deps.PageEntry(inputs.digests(sorted(read)))
             result.rendered += 1
@@ -227,7 +227,7 @@ def render_pages(
     ]
     for route, template, context in extra:
         try:
-            result.files[route] = renderer.render(template, route, **context)
+            result.files.append(Artifact(route, renderer.render(template, route, **context)))
         except TemplateProblem as problem:
             result.diagnostics.append(problem.diagnostic)
     return result

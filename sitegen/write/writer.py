@@ -21,29 +21,14 @@ import secrets
 import shutil
 import stat
 import sys
-import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-__all__ = ["Artifact", "BeforeSwap", "Deflated", "OutputError", "WriteStats", "recover", "write_output"]
+from sitegen.render.artifact import Artifact, Deflated, DuplicateRoute
 
-
-class Deflated:
-    """Bytes kept compressed until written: a national site's pages are hundreds of MiB of
-    HTML that would otherwise all sit in memory between rendering and writing."""
-
-    __slots__ = ("blob",)
-
-    def __init__(self, data: bytes) -> None:
-        self.blob = zlib.compress(data, 1)
-
-    def data(self) -> bytes:
-        return zlib.decompress(self.blob)
-
-
-Artifact: TypeAlias = bytes | Path | Deflated  # bytes to write (maybe compressed), or a file to copy
+__all__ = ["BeforeSwap", "DuplicateRoute", "OutputError", "WriteStats", "recover", "write_output"]
 
 # before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
 # it is about to replace, which may not exist. It may add files to `staged` (the search
@@ -170,19 +155,25 @@ def _check_key(key: object) -> str:
     return key
 
 
-def _check_files(files: Mapping[str, Artifact]) -> list[tuple[str, bytes | Path | Deflated]]:
+def _check_files(artifacts: Iterable[Artifact]) -> list[tuple[str, bytes | Path | Deflated]]:
+    """(output file, content) of each artifact, sorted; DuplicateRoute when two artifacts
+    would write one file (Pelican's writer refuses too: the last one must not silently win)."""
     items: list[tuple[str, bytes | Path | Deflated]] = []
-    for key, artifact in files.items():
-        _check_key(key)
-        if isinstance(artifact, Deflated):
-            items.append((key, artifact))
-        elif isinstance(artifact, bytes | bytearray | memoryview):
-            items.append((key, bytes(artifact)))
-        elif isinstance(artifact, os.PathLike):
-            items.append((key, Path(artifact)))
+    keys: set[str] = set()
+    for artifact in artifacts:
+        key = _check_key(artifact.file)
+        if key in keys:
+            raise DuplicateRoute(key)
+        keys.add(key)
+        content = artifact.content
+        if isinstance(content, Deflated):
+            items.append((key, content))
+        elif isinstance(content, bytes | bytearray | memoryview):
+            items.append((key, bytes(content)))
+        elif isinstance(content, os.PathLike):
+            items.append((key, Path(content)))
         else:
-            raise TypeError(f"artifact for {key!r} must be bytes, Deflated or a Path, not {type(artifact)}")
-    keys = {key for key, _ in items}
+            raise TypeError(f"content of {key!r} must be bytes, Deflated or a Path, not {type(content)}")
     for key in keys:
         parts = key.split("/")
         for i in range(1, len(parts)):
@@ -434,18 +425,19 @@ def recover(out: Path) -> None:
 
 def write_output(
     out: Path,
-    files: Mapping[str, Artifact],
+    artifacts: Iterable[Artifact],
     before_swap: BeforeSwap | None = None,
     adds: str | None = None,
     discard: Callable[[Path], None] | None = None,
 ) -> WriteStats:
-    """Replace the directory `out` by exactly `files` (relative POSIX path -> artifact),
-    atomically. Raises ValueError for unsafe paths and OutputError for OS failures.
+    """Replace the directory `out` by exactly the files of `artifacts`, atomically. Raises
+    ValueError for unsafe paths (DuplicateRoute for a file given twice) and OutputError for
+    OS failures.
 
     `before_swap` runs on the assembled tree before it replaces OUT (see `BeforeSwap`); `adds`
     names the folder it writes, so that when OUT already holds `files` and that folder, OUT
     is left as it is. `discard` deletes the previous tree after the swap (default: at once)."""
-    items = _check_files(files)
+    items = _check_files(artifacts)
     out = _resolve_out(Path(out))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
