@@ -13,12 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.diagnostics import Diagnostic, error, has_errors, sort_diagnostics
+from sitegen.diagnostics import Diagnostic, error, has_errors, sort_diagnostics, warning
 from sitegen.domain import pinyin
 from sitegen.domain.divisions import load_divisions
 from sitegen.incremental import deps
-from sitegen.incremental.cache import CACHE_DIR, MarkdownCache
+from sitegen.incremental.markdown_cache import MarkdownCache
 from sitegen.incremental.record_cache import RecordCache
+from sitegen.incremental.store import CACHE_DIR, PINYIN, Cache, ImageStore
 from sitegen.link import urls
 from sitegen.link.site import Site, link
 from sitegen.load.records import load_config, load_records
@@ -34,8 +35,6 @@ from sitegen.write.writer import OutputError, WriteStats, write_output
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
 # and, while rendering pages, each page done. The CLI draws it; the build knows no terminal.
 Progress = Callable[[str, int, int], None]
-
-PINYIN_FILE = "pinyin.pickle"
 
 STAGE_LOAD = "读取内容"
 STAGE_IMAGES = "处理图片"
@@ -57,7 +56,7 @@ class BuildResult:
     reused: int = 0  # pages not rendered again: their inputs had not changed
     graph: dict[str, deps.PageEntry] = field(default_factory=dict)
     stats: WriteStats | None = None
-    image_cache: images.ImageCache | None = None  # variants reused (hits) and made by the build
+    image_cache: ImageStore | None = None  # variants reused (hits) and made by the build
     search_index: search.IndexResult | None = None
     changes: Changes | None = None  # what the write changed in OUT (`--changed-urls`)
     seconds: float = 0.0
@@ -72,10 +71,10 @@ def analyse(
     base_url: str | None = None,
     include_drafts: bool = False,
     as_of: date | None = None,
-    cache: bool = False,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Load, validate and link the site; no rendering, nothing written (with `cache`, parsed
-    records are taken from and kept in SRC/.sitegen-cache/)."""
+    records and pinyin sort keys are taken from it and saved into it)."""
     result = BuildResult()
     config, problems = load_config(src)
     result.diagnostics += problems
@@ -84,13 +83,17 @@ def analyse(
     if base_url:
         config = config.with_base_url(base_url)
     divisions = load_divisions()
-    record_cache = RecordCache(src / CACHE_DIR, f"{config!r}\0{src.resolve()}") if cache else None
+    context = {"config": config, "divisions": divisions}
+    record_cache = RecordCache(cache, context, f"{config!r}\0{src.resolve()}") if cache else None
     records, problems = load_records(src, config, divisions, record_cache)
     result.diagnostics += problems
-    if record_cache is not None:
-        record_cache.save()
-        pinyin.load_keys(src / CACHE_DIR / PINYIN_FILE)
+    known = cache.load(PINYIN, cache.stamp(PINYIN)) if cache else None
+    pinyin.add_keys(known)
     site, problems = link(src, config, divisions, records, include_drafts, as_of)
+    if cache is not None and record_cache is not None:
+        record_cache.save()
+        if len(pinyin.known_keys()) != len(known or ()):
+            cache.save(PINYIN, cache.stamp(PINYIN), pinyin.known_keys())
     result.diagnostics += problems
     result.site = site
     return result
@@ -102,7 +105,7 @@ def render(
     jobs: int = 1,
     cache: MarkdownCache | None = None,
     reuse: Reuse | None = None,
-    image_cache: images.ImageCache | None = None,
+    image_cache: ImageStore | None = None,
 ) -> BuildResult:
     """Render every page and data file in memory, and check routes do not collide.
 
@@ -157,7 +160,7 @@ def check(src: Path, include_drafts: bool = True) -> BuildResult:
     """Validate everything, rendering included (templates can fail too); write nothing."""
     result = analyse(src, include_drafts=include_drafts)
     if result.site is not None and not has_errors(result.diagnostics):
-        render(result, image_cache=images.ImageCache(src, readonly=True))
+        render(result, image_cache=Cache(src, readonly=True).images)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
@@ -179,13 +182,16 @@ def build(
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
-    result = analyse(src, base_url, include_drafts, cache=True)
-    cache = graph = image_cache = None
+    store = Cache(src)
+    result = analyse(src, base_url, include_drafts, cache=store)
+    if store.distrust is not None:
+        result.diagnostics.append(warning(store.root, 1, 1, "cache", f"{store.distrust}，本次构建没有读写它（构建照常，只是不能沿用上次的结果）；请执行 git rm -r --cached {CACHE_DIR} 并把它写进 .gitignore，或删除该目录"))
+    cache = graph = None
     if result.site is not None and not has_errors(result.diagnostics):
-        cache = MarkdownCache(src, result.site.config)
-        graph = deps.Graph.load(src / CACHE_DIR, _graph_stamp(result.site, out, include_drafts))
-        result.image_cache = image_cache = images.ImageCache(src)
-        render(result, progress, jobs, cache, Reuse(graph, out.resolve(), src / CACHE_DIR), image_cache)
+        cache = MarkdownCache(store, result.site.config.base_path)
+        graph = deps.Graph.load(store, _graph_stamp(result.site, out, include_drafts))
+        result.image_cache = store.images
+        render(result, progress, jobs, cache, Reuse(graph, out.resolve()), store.images)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         before_swap = None
@@ -208,10 +214,8 @@ def build(
             if cache is not None:
                 cache.save()
             if graph is not None:
-                _save_graph(graph, result, out, src / CACHE_DIR)
-                pinyin.save_keys(src / CACHE_DIR / PINYIN_FILE)
-            if image_cache is not None:
-                image_cache.prune()
+                _save_graph(graph, result, out, store)
+                store.prune()
         except DuplicateRoute as exc:
             result.diagnostics.append(error(out, 1, 1, "route-conflict", f"两个文件都要写到输出的 /{exc.file}，请改名其中一个"))
         except OutputError as exc:
@@ -244,7 +248,7 @@ def _graph_stamp(site: Site, out: Path, include_drafts: bool) -> str:
     return deps.stamp(__version__, repr(site.config), include_drafts, str(out.resolve()))
 
 
-def _save_graph(graph: deps.Graph, result: BuildResult, out: Path, cache_dir: Path) -> None:
+def _save_graph(graph: deps.Graph, result: BuildResult, out: Path, store: Cache) -> None:
     graph.pages = result.graph
     graph.note_written(out, {route: urls.output_file(route) for route in result.graph})
-    graph.save(cache_dir)
+    graph.save(store)

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import build_ok
 
 from sitegen.build import check
-from sitegen.incremental import cache as cache_module
+from sitegen.incremental import markdown_cache as cache_module
 
 
 def _digests(out: Path) -> dict[str, str]:
@@ -23,12 +23,12 @@ def _cached(src: Path) -> dict:
 
 def test_warm_build_equals_cold_build(small_site: Path, tmp_path: Path, monkeypatch) -> None:
     build_ok(small_site, tmp_path / "cold")
-    assert _cached(small_site)["html"], "the first build fills the cache"
+    assert _cached(small_site)["data"], "the first build fills the cache"
     hits: list[int] = []
     save = cache_module.MarkdownCache.save
     monkeypatch.setattr(cache_module.MarkdownCache, "save", lambda self: (hits.append(self.hits), save(self))[1])
     warm = build_ok(small_site, tmp_path / "warm")
-    assert hits and hits[0] == len(_cached(small_site)["html"]) > 0
+    assert hits and hits[0] == len(_cached(small_site)["data"]) > 0
     assert _digests(tmp_path / "warm") == _digests(tmp_path / "cold")
     assert warm.diagnostics == build_ok(small_site, tmp_path / "cold").diagnostics
 
@@ -45,16 +45,20 @@ def test_an_edit_and_a_base_url_change_are_not_served_stale(small_site: Path, tm
     assert "/other/img/x.png" in (tmp_path / "warm" / "about" / "index.html").read_text(encoding="utf-8")
 
 
-def test_config_and_template_changes_drop_the_cache(small_site: Path, tmp_path: Path) -> None:
+def test_fragments_outlive_template_and_config_edits_but_not_a_new_sitegen(small_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """A fragment depends on its text, the base path and sitegen's code only."""
     build_ok(small_site, tmp_path / "out")
-    stamp = _cached(small_site)["stamp"]
+    fragments = _cached(small_site)["data"]
     config = small_site / "sitegen.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    build_ok(small_site, tmp_path / "out")
-    assert _cached(small_site)["stamp"] != stamp
-    stamp = _cached(small_site)["stamp"]
     (small_site / "templates").mkdir(exist_ok=True)
     (small_site / "templates" / "extra.html").write_text("x", encoding="utf-8")
+    build_ok(small_site, tmp_path / "out")
+    assert _cached(small_site)["data"] == fragments
+    from sitegen.incremental import store
+
+    monkeypatch.setattr(store, "code_digest", lambda: "another sitegen")
+    stamp = _cached(small_site)["stamp"]
     build_ok(small_site, tmp_path / "out")
     assert _cached(small_site)["stamp"] != stamp
 
@@ -65,4 +69,4 @@ def test_a_corrupt_cache_is_ignored_and_check_writes_none(small_site: Path, tmp_
     (small_site / ".sitegen-cache").mkdir()
     (small_site / ".sitegen-cache" / "markdown.json").write_text("{not json", encoding="utf-8")
     build_ok(small_site, tmp_path / "out")
-    assert _cached(small_site)["html"]
+    assert _cached(small_site)["data"]

@@ -14,6 +14,7 @@ from conftest import broken_links, build_ok, copy_site
 from PIL import Image, ImageCms
 
 from sitegen.build import build, check
+from sitegen.incremental.store import ImageStore
 from sitegen.render import images
 from sitegen.render.images import ImageProblem, probe, safe_stem, svg_size, target_widths
 
@@ -253,7 +254,7 @@ def test_cache_or_encoder_failure_is_a_diagnostic_not_a_crash(photo_site: Path, 
     def full_disk(self, name: str, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(images.ImageCache, "put", full_disk)
+    monkeypatch.setattr(ImageStore, "put", full_disk)
     result = build(photo_site, tmp_path / "out")
     assert {(d.code, Path(d.path).name) for d in result.diagnostics if d.is_error} == {("output", "images")}
     monkeypatch.undo()

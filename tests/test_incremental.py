@@ -11,8 +11,7 @@ import pytest
 from conftest import ROOT, build_ok, copy_site
 
 from sitegen.build import BuildResult
-from sitegen.incremental import deps
-from sitegen.incremental.cache import CACHE_DIR
+from sitegen.incremental.store import CACHE_DIR, GRAPH
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -166,7 +165,7 @@ def test_unreadable_graph_means_a_full_render(tmp_path: Path) -> None:
     src = copy_site(ROOT, tmp_path)
     out = tmp_path / "out"
     build_ok(src, out)
-    (src / CACHE_DIR / deps.GRAPH_FILE).write_bytes(b"not a pickle")
+    (src / CACHE_DIR / GRAPH).write_bytes(b"not json")
     assert build_ok(src, out).reused == 0
 
 

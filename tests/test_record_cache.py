@@ -8,8 +8,8 @@ from pathlib import Path
 from conftest import INVALID, build_ok
 
 from sitegen.build import analyse, build
-from sitegen.incremental.cache import CACHE_DIR
-from sitegen.incremental.record_cache import FILE_NAME
+from sitegen.incremental.store import CACHE_DIR
+from sitegen.incremental.store import RECORDS as FILE_NAME
 from sitegen.load import records
 
 

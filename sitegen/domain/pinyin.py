@@ -6,18 +6,12 @@ of place-name readings is loaded into pypinyin's phrase dictionary before first 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import pickle
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
-
-from sitegen import __version__
-from sitegen.incremental.atomic import write_atomically
 
 __all__ = ["PLACE_READINGS", "sort_key", "tag_slug", "tag_slugs"]
 
@@ -91,31 +85,23 @@ _TONE_RE = re.compile(r"(?<=[a-z])[1-5]$")
 SortKey = tuple[tuple[str, ...], tuple[str, ...], str]
 
 # name -> sort key. pypinyin costs about 1 ms a name, and a national project library has
-# tens of thousands of titles: the build keeps these between runs (load_keys / save_keys).
+# tens of thousands of titles: the build keeps these between runs (known_keys / add_keys).
 _KEYS: dict[str, SortKey] = {}
-_KEYS_FORMAT = f"sitegen {__version__} pinyin 1"
-_KEYS_LOADED = 0
 
 
-def load_keys(path: Path) -> None:
-    """Take the sort keys an earlier build computed (same sitegen), if any."""
-    global _KEYS_LOADED
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-        if isinstance(data, dict) and data.get("format") == _KEYS_FORMAT:
-            _KEYS.update(data["keys"])
-    except Exception:  # no file, or another sitegen's: compute them again
-        pass
-    _KEYS_LOADED = len(_KEYS)
+def known_keys() -> dict[str, list[list[str]]]:
+    """The sort keys computed so far, as JSON data (name -> [toneless, toned])."""
+    return {name: [list(key[0]), list(key[1])] for name, key in _KEYS.items()}
 
 
-def save_keys(path: Path) -> None:
-    """Keep the sort keys for the next build when new ones were computed."""
-    if len(_KEYS) == _KEYS_LOADED and path.exists():
+def add_keys(saved: object) -> None:
+    """Take sort keys that `known_keys` gave an earlier build (same sitegen); bad ones are
+    skipped, and computed again when needed."""
+    if not isinstance(saved, dict):
         return
-    with contextlib.suppress(OSError):
-        write_atomically(path, pickle.dumps({"format": _KEYS_FORMAT, "keys": _KEYS}, protocol=pickle.HIGHEST_PROTOCOL))
+    for name, pair in saved.items():
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, list) for part in pair):
+            _KEYS.setdefault(name, (tuple(map(str, pair[0])), tuple(map(str, pair[1])), name))
 
 
 def sort_key(name: str) -> SortKey:

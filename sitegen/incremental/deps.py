@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ import jinja2
 import jinja2.meta
 import jinja2.nodes
 
-from sitegen.incremental.atomic import write_atomically
+from sitegen.incremental.store import GRAPH, Cache
 
 if TYPE_CHECKING:
     from sitegen.link.site import Site
@@ -272,10 +271,7 @@ def _canonical(value: Any, memo: dict[int, Any]) -> Any:
     return value
 
 
-# --- the graph on disk -----------------------------------------------------------------------
-
-GRAPH_FILE = "pages.pickle"
-FORMAT = 1
+# --- the graph on disk ---------------------------------------------------------------------
 
 
 @dataclass
@@ -293,17 +289,20 @@ class Graph:
     pages: dict[str, PageEntry] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, cache_dir: Path, stamp: str) -> Graph:
+    def load(cls, cache: Cache, key: str) -> Graph:
+        stamp = cache.stamp(GRAPH, key)
+        data = cache.load(GRAPH, stamp)
+        graph = cls(stamp)
+        if not isinstance(data, dict):
+            return graph  # no graph yet, or unreadable: everything renders
         try:
-            with open(cache_dir / GRAPH_FILE, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("format") == FORMAT:
-                _TEMPLATE_REFS.update(data.get("templates", {}))
-                if data.get("stamp") == stamp:
-                    return cls(stamp, data["pages"])
-        except Exception:  # no graph yet, or unreadable: everything renders
-            pass
-        return cls(stamp)
+            for source, (referenced, names) in data.get("templates", {}).items():
+                _TEMPLATE_REFS[str(source)] = (tuple(referenced), frozenset(names))
+            for route, (inputs, size, mtime_ns) in data.get("pages", {}).items():
+                graph.pages[str(route)] = PageEntry(dict(inputs), int(size), int(mtime_ns))
+        except (TypeError, ValueError):
+            graph.pages.clear()
+        return graph
 
     def reusable(self, route: str, out_file: Path, inputs: Inputs) -> bool:
         """The previous output of `route` is still right: same inputs, file untouched."""
@@ -329,11 +328,10 @@ class Graph:
                 continue
             entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
 
-    def save(self, cache_dir: Path) -> None:
-        """Write atomically; a failure only costs speed next time."""
-        record = {"format": FORMAT, "stamp": self.stamp, "pages": self.pages, "templates": _TEMPLATE_REFS}
-        with contextlib.suppress(OSError):
-            write_atomically(cache_dir / GRAPH_FILE, pickle.dumps(record, protocol=5))
+    def save(self, cache: Cache) -> None:
+        pages = {route: [e.inputs, e.size, e.mtime_ns] for route, e in sorted(self.pages.items())}
+        templates = {source: [list(refs), sorted(names)] for source, (refs, names) in _TEMPLATE_REFS.items()}
+        cache.save(GRAPH, self.stamp, {"pages": pages, "templates": templates})
 
 
 def stamp(*parts: object) -> str:

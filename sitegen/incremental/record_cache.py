@@ -1,49 +1,45 @@
-"""Parsed records kept between builds in SRC/.sitegen-cache/records.pickle.
+"""Parsed records kept between builds (the `records.json` part of the build cache).
 
-Parsing YAML, validating it and scanning it for private numbers is most of what loading a
+Parsing YAML, locating every key and scanning for private numbers is most of what loading a
 national ledger costs, and it depends only on the file's text, the config and sitegen's
-version (ARCHITECTURE.md, after Astro's glob loader): a file whose text digest is unchanged
-is not parsed again, and records of files that vanished are dropped at the next save. The
-diagnostics a file produced are kept with it, so warnings are reported on every build.
+version (ARCHITECTURE.md, after Astro's glob loader): a file whose text digest is unchanged is
+not parsed again, and files that vanished are dropped at the next save. The diagnostics a file
+produced are kept with it, so warnings are reported on every build.
+
+What is kept is plain data: each record's fields as JSON, its Markdown body and the first line
+of that body. A revived record goes through the same pydantic validation as a file (so a
+damaged entry is a miss, never a wrong record), and the positions of its keys are found again
+from its text only when a diagnostic asks for one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import pickle
-from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from sitegen import __version__
-from sitegen.incremental.atomic import write_atomically
+from pydantic import ValidationError
 
-if TYPE_CHECKING:
-    from sitegen.diagnostics import Diagnostic
-    from sitegen.load.records import Record
-    from sitegen.load.sources import SourceFile
-
-FILE_NAME = "records.pickle"
-FORMAT = 1
-
-Loaded = tuple["Record | None", "list[Diagnostic]"]
+from sitegen.diagnostics import Diagnostic, Severity
+from sitegen.incremental.store import RECORDS, Cache
+from sitegen.load.models import MODELS
+from sitegen.load.records import Loaded, locate, make_record
+from sitegen.load.sources import SourceFile
+from sitegen.load.yamlsafe import LazyLocator
 
 
 class RecordCache:
-    def __init__(self, cache_dir: Path, stamp: str) -> None:
-        self.path = cache_dir / FILE_NAME
-        self.stamp = hashlib.sha256(f"sitegen {__version__} records {FORMAT}\0{stamp}".encode()).hexdigest()
-        self._old: dict[str, tuple[str, Loaded]] = {}
-        self._used: dict[str, tuple[str, Loaded]] = {}
+    """`get`/`put` by source file, for `load_records`; `save` writes what this build read."""
+
+    def __init__(self, cache: Cache, context: dict[str, Any], key: str) -> None:
+        self.cache = cache
+        self.context = context  # the validation context of load_records (config, divisions)
+        self.stamp = cache.stamp(RECORDS, key)
+        self._old: dict[str, list[Any]] = {}
+        self._used: dict[str, list[Any]] = {}
         self.hits = 0
-        try:
-            with open(self.path, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("stamp") == self.stamp:
-                self._old = data["records"]
-        except Exception:  # no cache yet, unreadable or from another sitegen: parse everything
-            pass
+        old = cache.load(RECORDS, self.stamp)
+        if isinstance(old, dict):
+            self._old = old
 
     @staticmethod
     def digest(source: SourceFile) -> str:
@@ -51,30 +47,41 @@ class RecordCache:
 
     def get(self, source: SourceFile) -> Loaded | None:
         entry = self._old.get(source.rel)
-        digest = self.digest(source)
-        if entry is None or entry[0] != digest:
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != self.digest(source):
             return None
-        record, problems = entry[1]
-        if record is not None:
-            record = replace(record, source=source)  # the file as read now (same text)
+        try:
+            loaded = _revive(source, entry[1], self.context)
+        except (ValidationError, KeyError, TypeError, ValueError):
+            return None  # not what this sitegen wrote: parse the file
         self.hits += 1
         self._used[source.rel] = entry
-        return record, list(problems)
+        return loaded
 
     def put(self, source: SourceFile, loaded: Loaded) -> None:
-        record, problems = loaded
-        if record is not None:
-            record = replace(record, source=None)  # the text is the file's: keep it once
-        self._used[source.rel] = (self.digest(source), (record, problems))
+        self._used[source.rel] = [self.digest(source), _kept(loaded)]
 
     @property
     def changed(self) -> bool:
         return self._used.keys() != self._old.keys() or self.hits != len(self._used)
 
     def save(self) -> None:
-        """Write the records this build read, atomically; a failure only costs speed."""
-        if not self.changed:
-            return
-        with contextlib.suppress(OSError, pickle.PicklingError):
-            data = pickle.dumps({"stamp": self.stamp, "records": self._used}, protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomically(self.path, data)
+        if self.changed:
+            self.cache.save(RECORDS, self.stamp, dict(sorted(self._used.items())))
+
+
+def _kept(loaded: Loaded) -> dict[str, Any]:
+    record, problems = loaded
+    kept: dict[str, Any] = {"problems": [[d.path, d.line, d.column, d.severity.value, d.code, d.message] for d in problems]}
+    if record is not None:
+        kept["data"] = record.data.model_dump(mode="json", exclude_unset=True)
+        kept["body"] = [record.body, record.body_first_line]
+    return kept
+
+
+def _revive(source: SourceFile, kept: dict[str, Any], context: dict[str, Any]) -> Loaded:
+    problems = [Diagnostic(str(p), int(line), int(col), Severity(sev), str(code), str(msg)) for p, line, col, sev, code, msg in kept["problems"]]
+    if "data" not in kept:
+        return None, problems
+    data = MODELS[source.kind].model_validate(kept["data"], context=context)
+    body, first_line = kept["body"]
+    return make_record(source, data, LazyLocator(lambda: locate(source)), str(body), int(first_line)), problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
@@ -26,9 +26,6 @@ from sitegen.load.sources import (
 )
 from sitegen.load.validate import validate_model
 from sitegen.load.yamlsafe import Locator, load_yaml
-
-if TYPE_CHECKING:
-    from sitegen.incremental.record_cache import RecordCache
 
 Content = Association | Project | Story | Page
 
@@ -76,8 +73,19 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     return config, parsed.diagnostics + problems
 
 
+Loaded = tuple["Record | None", list[Diagnostic]]
+
+
+class LoadCache(Protocol):
+    """What an earlier build loaded from a file with the same text (the build cache)."""
+
+    def get(self, source: SourceFile) -> Loaded | None: ...
+
+    def put(self, source: SourceFile, loaded: Loaded) -> None: ...
+
+
 def load_records(
-    src: Path, config: SiteConfig, divisions: DivisionTable, cache: RecordCache | None = None
+    src: Path, config: SiteConfig, divisions: DivisionTable, cache: LoadCache | None = None
 ) -> tuple[list[Record], list[Diagnostic]]:
     """Every content record, checked; with a cache, unchanged files are not parsed again."""
     sources, diagnostics = discover(src)
@@ -108,6 +116,16 @@ def load_record(source: SourceFile, context: dict[str, Any]) -> tuple[Record | N
     return record, problems
 
 
+def locate(source: SourceFile) -> Locator:
+    """Where each key and value of a content file stands (parsed again, for diagnostics)."""
+    if source.kind in ("story", "page"):
+        front, _ = split_front_matter(source)
+        if front is None:
+            return Locator()
+        return load_yaml(front.yaml_text, str(source.path), front.yaml_line_offset).locator
+    return load_yaml(source.text, str(source.path)).locator
+
+
 def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic], Locator | None]:
     path = str(source.path)
     body, first_line = "", 1
@@ -125,9 +143,14 @@ def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Re
     data, problems = validate_model(model, parsed.data, parsed.locator, path, context)
     if data is None:
         return None, parsed.diagnostics + problems, parsed.locator
-    key = data.region if source.kind == "association" else source.slug
-    record = Record(source.kind, key, source, data, parsed.locator, body, first_line)
+    record = make_record(source, data, parsed.locator, body, first_line)
     return record, parsed.diagnostics + problems, parsed.locator
+
+
+def make_record(source: SourceFile, data: Any, locator: Locator, body: str = "", body_first_line: int = 1) -> Record:
+    """The record of a validated file: keyed by region (associations) or file slug."""
+    key = data.region if source.kind == "association" else source.slug
+    return Record(source.kind, key, source, data, locator, body, body_first_line)
 
 
 def check_record(record: Record, src: Path) -> list[Diagnostic]:
@@ -170,13 +193,14 @@ def _association_rules(record: Record) -> list[Diagnostic]:
 
 
 def _static_file(record: Record, src: Path, value: str, loc: tuple[str | int, ...]) -> list[Diagnostic]:
-    line, col = record.position(*loc)
     pure = PurePosixPath(value)
     if value.startswith(("/", "\\")) or ".." in pure.parts or "\\" in value or ":" in value or "\x00" in value:
+        line, col = record.position(*loc)
         return [error(record.path, line, col, "invalid-value", f"图片路径“{value}”应写成 static/ 目录下的相对路径，例如 img/a.png（不要以 / 开头，不能含 ..）")]
     target = src / "static" / pure
     static_root = (src / "static").resolve()
     if not target.is_file() or not target.resolve().is_relative_to(static_root):
+        line, col = record.position(*loc)
         return [error(record.path, line, col, "missing-file", f"找不到文件 static/{value}，请先把图片放到 static/ 目录下，或改正路径")]
     return []
 

@@ -10,6 +10,7 @@ recording where every key and value stands, so later stages can point at the exa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,28 @@ class Locator:
     def key(self, path: Path_) -> Position:
         """Position of the key at `path` (the item's value for list items)."""
         return self.keys.get(tuple(path)) or self.value(path)
+
+
+class LazyLocator(Locator):
+    """A locator made the first time a position is asked for, by `locate`: a record revived
+    from the build cache keeps its text, not the position of every key and value."""
+
+    def __init__(self, locate: Callable[[], Locator]) -> None:
+        self._locate: Callable[[], Locator] | None = locate
+        self._located = Locator()
+
+    def _positions(self) -> Locator:
+        if self._locate is not None:
+            self._located, self._locate = self._locate(), None
+        return self._located
+
+    @property  # type: ignore[override]
+    def keys(self) -> dict[Path_, Position]:
+        return self._positions().keys
+
+    @property  # type: ignore[override]
+    def values(self) -> dict[Path_, Position]:
+        return self._positions().values
 
 
 @dataclass

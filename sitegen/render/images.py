@@ -7,9 +7,9 @@ Templates get the variants through `ImageView`s (views.py) and the `picture` mac
 
 Variants are published at `assets/img/<stem>-<hash8>-<width>w.<ext>`: `hash8` is a digest of the
 source bytes and the encoder settings, so a URL never changes meaning and can be cached for
-long. Encoded variants are cached in `.sitegen-cache/images/` under the full digest, width and
-format: an unchanged image is never resized twice, and the writer gets the cached file as a Path
-artifact. SVG, GIF and animated images are published as they are (static/ is copied as-is) and
+long. Encoded variants are kept in the build cache's image store (incremental/store.py) under the
+full digest, width and format: an unchanged image is never resized twice, and the writer gets the
+stored file as a Path artifact. SVG, GIF and animated images are published as they are (static/ is copied as-is) and
 only measured, so pages can still reserve their space.
 """
 
@@ -32,13 +32,12 @@ import PIL
 from PIL import Image, ImageCms, ImageOps
 
 from sitegen.diagnostics import Diagnostic, error
-from sitegen.incremental.atomic import write_atomically
+from sitegen.incremental.store import ImageStore
 from sitegen.link.site import Site
 from sitegen.load.records import Record
 
 WIDTHS = (480, 960, 1600)
 ROUTE_DIR = "assets/img/"
-CACHE_DIR = Path(".sitegen-cache") / "images"
 
 # Everything that shapes a variant's bytes besides the source and its width and format. Change
 # any of it (or Pillow) and every name and cache key changes with it.
@@ -91,7 +90,7 @@ class Variant:
     width: int
     height: int
     format: str  # webp | jpeg | png
-    cache_name: str  # file name in .sitegen-cache/images/
+    cache_name: str  # file name in the build cache's image store
 
 
 @dataclass(frozen=True)
@@ -281,39 +280,6 @@ def check_decodes(source: SourceImage) -> None:
         raise ImageProblem(f"图片 static/{source.rel} 无法解码（文件可能不完整或已损坏）；请重新导出该图片后替换") from None
 
 
-# --- The cache -----------------------------------------------------------------------------
-
-
-class ImageCache:
-    """Encoded variants in SRC/.sitegen-cache/images/, one file each, named by cache key."""
-
-    def __init__(self, src: Path, readonly: bool = False) -> None:
-        self.dir = src / CACHE_DIR
-        self.readonly = readonly
-        self.used: set[str] = set()
-        self.hits = 0
-        self.made = 0
-
-    def path(self, variant: Variant) -> Path:
-        return self.dir / variant.cache_name
-
-    def has(self, variant: Variant) -> bool:
-        return self.path(variant).is_file()
-
-    def put(self, name: str, data: bytes) -> None:
-        """Write atomically: a build killed mid-write leaves no half file under a real name."""
-        write_atomically(self.dir / name, data)
-
-    def prune(self) -> None:
-        """Drop variants this build did not use, so the cache does not grow with old photos."""
-        if self.readonly or not self.dir.is_dir():
-            return
-        for entry in self.dir.iterdir():
-            if entry.name not in self.used:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
-
-
 # --- The stage -----------------------------------------------------------------------------
 
 
@@ -322,7 +288,7 @@ class ImageSet:
     """Every shown image by its path under static/, and the variant files to publish."""
 
     images: dict[str, SourceImage]
-    files: dict[str, Path]  # route -> cached variant file
+    files: dict[str, Path | bytes]  # route -> stored variant file (bytes when kept in memory)
 
     def get(self, rel: str) -> SourceImage | None:
         return self.images.get(rel)
@@ -340,7 +306,7 @@ def references(site: Site) -> dict[str, list[tuple[Record, tuple[str | int, ...]
     return refs
 
 
-def prepare(site: Site, cache: ImageCache | None = None, jobs: int = 1) -> tuple[ImageSet, list[Diagnostic]]:
+def prepare(site: Site, cache: ImageStore | None = None, jobs: int = 1) -> tuple[ImageSet, list[Diagnostic]]:
     """Measure every shown image and make its variants (taken from the cache when there).
 
     With `cache=None` or a read-only cache (`check`) nothing is written: images whose variants
@@ -355,22 +321,23 @@ def prepare(site: Site, cache: ImageCache | None = None, jobs: int = 1) -> tuple
         except ImageProblem as problem:
             failed[rel] = ("image", str(problem))
     writing = cache is not None and not cache.readonly
-    pending = {rel: [v for v in s.variants if cache is None or not cache.has(v)] for rel, s in sources.items()}
+    pending = {rel: [v for v in s.variants if cache is None or not cache.has(v.cache_name)] for rel, s in sources.items()}
     todo = [s for rel, s in sources.items() if pending[rel]]
-    failed.update(_run(todo, cache if writing else None, jobs))
-    files: dict[str, Path] = {}
+    # a store kept in memory (a cache folder the build may not use) is filled in this process
+    failed.update(_run(todo, cache if writing else None, jobs if cache is None or cache.usable else 1))
+    files: dict[str, Path | bytes] = {}
     for rel, source in sources.items():
         if rel in failed or cache is None:
             continue
         cache.hits += len(source.variants) - len(pending[rel])
         cache.made += len(pending[rel]) if writing else 0
         for variant in source.variants if writing else ():
-            files[variant.route] = cache.path(variant)
+            files[variant.route] = cache.content(variant.cache_name)
             cache.used.add(variant.cache_name)
     for rel, (code, message) in failed.items():
         sources.pop(rel, None)
         if code == "output":  # the cache, not the image: one error, at the cache folder
-            diagnostics.append(error(site.src / CACHE_DIR, 1, 1, code, message))
+            diagnostics.append(error(cache.dir if cache is not None else site.src, 1, 1, code, message))
             continue
         for record, loc in refs[rel]:
             line, col = record.position(*loc)
@@ -378,11 +345,11 @@ def prepare(site: Site, cache: ImageCache | None = None, jobs: int = 1) -> tuple
     return ImageSet(sources, files), diagnostics
 
 
-def _work(source: SourceImage, cache: ImageCache | None) -> tuple[str, str] | None:
+def _work(source: SourceImage, cache: ImageStore | None) -> tuple[str, str] | None:
     """Make the missing variants of one image (without a cache: only decode it). Returns a
     diagnostic (code, message) on failure; runs in a forked worker with `-j`, so no bytes."""
     try:
-        made = resize(source, [v for v in source.variants if not cache.has(v)]) if cache else check_decodes(source)
+        made = resize(source, [v for v in source.variants if not cache.has(v.cache_name)]) if cache else check_decodes(source)
     except ImageProblem as problem:
         return "image", str(problem)
     except Exception as exc:  # an encoder failure on an odd image must not crash the build
@@ -396,7 +363,7 @@ def _work(source: SourceImage, cache: ImageCache | None) -> tuple[str, str] | No
     return None
 
 
-def _run(todo: list[SourceImage], cache: ImageCache | None, jobs: int) -> dict[str, tuple[str, str]]:
+def _run(todo: list[SourceImage], cache: ImageStore | None, jobs: int) -> dict[str, tuple[str, str]]:
     """Process images, in up to `jobs` forked processes when there are several: the slow part
     of a cold build. The result does not depend on `jobs`."""
     context = _fork_context()

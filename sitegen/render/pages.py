@@ -157,7 +157,6 @@ class Reuse:
 
     previous: deps.Graph
     out: Path
-    cache_dir: Path | None = None  # compiled templates are kept in its jinja/
 
 
 @dataclass
@@ -184,7 +183,7 @@ def render_pages(
     `workers` > 1 the pages are rendered in forked processes (see `_render_parallel`); the
     result is the same, in the same order, as with one.
     """
-    renderer = PageRenderer(site, views, reuse.cache_dir / "jinja" if reuse and reuse.cache_dir else None)
+    renderer = PageRenderer(site, views)
     inputs = deps.Inputs(site, views, renderer.env)
     result = RenderedPages([], [], {}, inputs)
     planned = _plan_recorded(site, views)

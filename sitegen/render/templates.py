@@ -30,7 +30,7 @@ from sitegen.render.views import Views
 from sitegen.write import search
 
 if TYPE_CHECKING:
-    from sitegen.incremental.cache import MarkdownCache
+    from sitegen.incremental.markdown_cache import MarkdownCache
 
 # In a checkout `sitegen/theme` is a symlink to the repository's themes/default; building a
 # wheel copies the files behind it, so an installed sitegen carries the default theme too.
@@ -191,22 +191,13 @@ class TemplateProblem(Exception):
 class PageRenderer:
     """Jinja2 environment with the site's globals; renders one route at a time."""
 
-    def __init__(self, site: Site, views: Views, bytecode_dir: Path | None = None) -> None:
-        """`bytecode_dir`: where compiled templates are kept between builds (keyed by their
-        source's checksum), so a rebuild does not compile every template again."""
+    def __init__(self, site: Site, views: Views) -> None:
+        # No bytecode cache: compiled templates are code, and the build cache holds data only.
         self.site = site
         self.views = views
         self.dirs = [d for d in template_dirs(site.src, site.config.theme) if d.is_dir()]
-        bytecode_cache = None
-        if bytecode_dir is not None:
-            try:
-                bytecode_dir.mkdir(parents=True, exist_ok=True)
-                bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
-            except OSError:
-                pass  # no cache: compile as usual
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.dirs),
-            bytecode_cache=bytecode_cache,
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

@@ -39,6 +39,7 @@ import watchfiles
 
 from sitegen.build import BuildResult, build
 from sitegen.diagnostics import error
+from sitegen.incremental.store import CACHE_DIR
 from sitegen.load.records import load_config
 
 EVENTS_PATH = "/__sitegen/events"
@@ -181,7 +182,7 @@ class DevServer:
         p = Path(path)
         if p == self.out or p.is_relative_to(self.out):
             return True
-        if (self.src / ".sitegen-cache") in p.parents or p.name == ".sitegen-cache":
+        if (self.src / CACHE_DIR) in p.parents or p.name == CACHE_DIR:
             return True
         leftover = re.compile(rf"\.{re.escape(self.out.name)}\.sitegen-(new|old)-[0-9a-f]+")
         return any(leftover.fullmatch(part) for part in p.parts)
