@@ -189,8 +189,9 @@ class DevServer:
 
     def _discard_later(self, tree: Path) -> None:
         """Delete the replaced output after the reload event: tens of thousands of folders."""
-        self._discarding = threading.Thread(target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}, daemon=True)
-        self._discarding.start()
+        thread = threading.Thread(target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}, daemon=True)
+        thread.start()
+        self._discarding = thread  # only once started: stop() may join it at any moment
 
     def _input_dirs(self) -> list[Path]:
         return [path for path in (self.src / name for name in INPUT_DIRS) if path.is_dir()]
