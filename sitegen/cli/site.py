@@ -19,7 +19,7 @@ from sitegen.cli.common import (
     valid_base_url,
 )
 from sitegen.diagnostics import has_errors
-from sitegen.incremental.atomic import write_atomically
+from sitegen.incremental.store import write_atomically
 
 
 @click.command("build")
