@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from sitegen.cli import main as sitegen_main
+from sitegen.incremental.store import CACHE_DIR
 
 # stage -> (file suffix, function name) whose cumulative time is the stage's
 STAGES: list[tuple[str, str, str]] = [
@@ -40,17 +41,16 @@ STAGES: list[tuple[str, str, str]] = [
     ("link (link.link, pinyin sorting included)", "sitegen/link/site.py", "link"),
     ("pinyin sort keys (pinyin.sort_key)", "sitegen/domain/pinyin.py", "sort_key"),
     ("pinyin tag slugs (pinyin.tag_slugs)", "sitegen/domain/pinyin.py", "tag_slugs"),
-    ("markdown + sanitize (render.render_markdown)", "sitegen/render/templates.py", "render_markdown"),
-    ("view objects (views.py constructors)", "sitegen/render/views.py", "__init__"),
+    ("markdown + sanitize (markdown_stage.render_markdown)", "sitegen/render/markdown_stage.py", "render_markdown"),
+    ("record views (record_views.RecordView.__init__)", "sitegen/render/record_views.py", "__init__"),
     ("parsed-record cache load (RecordCache.__init__)", "sitegen/incremental/record_cache.py", "__init__"),
-    ("plan pages, noting inputs (pages._plan_recorded)", "sitegen/render/pages.py", "_plan_recorded"),
-    ("check recorded inputs (deps.Graph.reusable)", "sitegen/incremental/deps.py", "reusable"),
-    ("render pages whose inputs changed (pages._render_one)", "sitegen/render/pages.py", "_render_one"),
+    ("plan outputs (pages.plan)", "sitegen/render/pages.py", "plan"),
+    ("check recorded inputs (graph.Graph.kept)", "sitegen/incremental/graph.py", "kept"),
+    ("make outputs whose inputs changed (pages._make)", "sitegen/render/pages.py", "_make"),
     ("page stage total (pages.render_pages)", "sitegen/render/pages.py", "render_pages"),
-    ("save the page graph (build._save_graph)", "sitegen/build.py", "_save_graph"),
-    ("data files (opendata.data_files)", "sitegen/render/opendata.py", "data_files"),
+    ("save the graph (graph.Graph.save)", "sitegen/incremental/graph.py", "save"),
     ("write output (writer.write_output)", "sitegen/write/writer.py", "write_output"),
-    ("markdown cache save (cache.MarkdownCache.save)", "sitegen/incremental/cache.py", "save"),
+    ("markdown cache save (MarkdownCache.save)", "sitegen/incremental/markdown_cache.py", "save"),
     ("whole build (build.build)", "sitegen/build.py", "build"),
 ]
 
@@ -88,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     src, out = args.src.resolve(), args.out.resolve()
     if not args.rebuild:
-        shutil.rmtree(src / ".sitegen-cache", ignore_errors=True)
+        shutil.rmtree(src / CACHE_DIR, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
-    elif not ((src / ".sitegen-cache").is_dir() and out.is_dir()):
+    elif not ((src / CACHE_DIR).is_dir() and out.is_dir()):
         _build(src, out)  # the previous build's output and cache are reused when present
     profiler = cProfile.Profile(time.process_time) if args.timer == "cpu" else cProfile.Profile()
     cpu_before = time.process_time()

@@ -12,21 +12,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sitegen import __version__
 from sitegen.diagnostics import Diagnostic, error, has_errors, sort_diagnostics, warning
 from sitegen.domain import pinyin
 from sitegen.domain.divisions import load_divisions
-from sitegen.incremental import deps
+from sitegen.incremental.graph import Graph
 from sitegen.incremental.markdown_cache import MarkdownCache
 from sitegen.incremental.record_cache import RecordCache
-from sitegen.incremental.store import CACHE_DIR, PINYIN, Cache, ImageStore
-from sitegen.link import urls
+from sitegen.incremental.store import CACHE_DIR, PINYIN, Cache, ImageStore, code_digest
+from sitegen.link.inputs import Fingerprints, digest
 from sitegen.link.site import Site, link
 from sitegen.load.records import load_config, load_records
-from sitegen.render import images, opendata
+from sitegen.render import images
 from sitegen.render.artifact import Artifact, DuplicateRoute
+from sitegen.render.markdown_stage import render_markdown
 from sitegen.render.pages import Reuse, render_pages
-from sitegen.render.templates import render_markdown, static_files
+from sitegen.render.theme import static_files
 from sitegen.render.views import Views
 from sitegen.write import search
 from sitegen.write.changes import Changes, merge, tree_diff
@@ -54,7 +54,8 @@ class BuildResult:
     files: list[Artifact] = field(default_factory=list)
     pages: int = 0
     reused: int = 0  # pages not rendered again: their inputs had not changed
-    graph: dict[str, deps.PageEntry] = field(default_factory=dict)
+    graph: Graph | None = None  # what every output read (after a build that wrote)
+    fingerprints: Fingerprints | None = None  # of the inputs of the site rendered
     stats: WriteStats | None = None
     image_cache: ImageStore | None = None  # variants reused (hits) and made by the build
     search_index: search.IndexResult | None = None
@@ -120,19 +121,15 @@ def render(
     image_set, problems = images.prepare(site, image_cache, jobs)
     result.diagnostics += problems
     progress(STAGE_RENDER, 0, 0)
-    html, problems = render_markdown(site, cache, jobs)
+    markdown, problems = render_markdown(site, cache, jobs)
     result.diagnostics += problems
-    views = Views(site, html, image_set)
+    views = Views(site, markdown, image_set)
     pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)
     result.diagnostics += pages.diagnostics
     result.pages = sum(1 for artifact in pages.files if artifact.is_page)
     result.reused = pages.reused
-    result.graph = pages.graph
-    generated = [
-        *pages.files,
-        *_data_files(site, views, pages.inputs, reuse, result.graph),
-        *(Artifact(route, path) for route, path in image_set.files.items()),
-    ]
+    result.fingerprints = pages.fingerprints
+    generated = [*pages.files, *(Artifact(route, content) for route, content in image_set.files.items())]
     taken = {artifact.file for artifact in generated}
     statics, problems = static_files(site.src, site.config.theme)
     result.diagnostics += problems
@@ -189,7 +186,7 @@ def build(
     cache = graph = None
     if result.site is not None and not has_errors(result.diagnostics):
         cache = MarkdownCache(store, result.site.config.base_path)
-        graph = deps.Graph.load(store, _graph_stamp(result.site, out, include_drafts))
+        graph = Graph.load(store, digest(code_digest(), include_drafts, str(out.resolve())))
         result.image_cache = store.images
         render(result, progress, jobs, cache, Reuse(graph, out.resolve()), store.images)
     if not has_errors(result.diagnostics):
@@ -213,8 +210,10 @@ def build(
             result.changes = merge(written, search.BUNDLE, index_changes[0]) if index_changes else written
             if cache is not None:
                 cache.save()
-            if graph is not None:
-                _save_graph(graph, result, out, store)
+            if graph is not None and result.fingerprints is not None:
+                result.graph = graph.rebuilt(((a.route, a.inputs) for a in result.files), result.fingerprints)
+                result.graph.note_written(out)
+                result.graph.save(store)
                 store.prune()
         except DuplicateRoute as exc:
             result.diagnostics.append(error(out, 1, 1, "route-conflict", f"两个文件都要写到输出的 /{exc.file}，请改名其中一个"))
@@ -225,30 +224,3 @@ def build(
     result.diagnostics = sort_diagnostics(result.diagnostics)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _data_files(
-    site: Site, views: Views, inputs: deps.Inputs, reuse: Reuse | None, graph: dict[str, deps.PageEntry]
-) -> list[Artifact]:
-    """The open-data files; with `reuse`, those whose inputs did not change keep their file."""
-    files: dict[str, bytes | Path] = {}
-    for route in opendata.DATA_INPUTS:
-        if reuse is not None and reuse.previous.reusable(route, reuse.out / route, inputs):
-            files[route] = reuse.out / route
-            graph[route] = reuse.previous.pages[route]
-    made = opendata.data_files(site, views._evaluation, [r for r in opendata.DATA_INPUTS if r not in files])
-    for route, data in made.items():
-        files[route] = data
-        graph[route] = deps.PageEntry(inputs.digests(opendata.DATA_INPUTS[route]))
-    return [Artifact(route, content) for route, content in sorted(files.items())]
-
-
-def _graph_stamp(site: Site, out: Path, include_drafts: bool) -> str:
-    """What makes every recorded input moot: sitegen itself, the config, the options, OUT."""
-    return deps.stamp(__version__, repr(site.config), include_drafts, str(out.resolve()))
-
-
-def _save_graph(graph: deps.Graph, result: BuildResult, out: Path, store: Cache) -> None:
-    graph.pages = result.graph
-    graph.note_written(out, {route: urls.output_file(route) for route in result.graph})
-    graph.save(store)

@@ -36,6 +36,25 @@ def small_site(tmp_path: Path) -> Path:
     return copy_site("small", tmp_path)
 
 
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Lower the parallel threshold so that `-j 2` really forks workers even on a small site;
+    the list grows by one for every process pool started (assert on it: parallel code ran)."""
+    from sitegen.render import pool
+
+    monkeypatch.setattr(pool, "PARALLEL_MIN", 1)
+    started: list[int] = []
+    real = pool.ProcessPoolExecutor
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, workers: int, **kwargs) -> None:
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Counting)
+    return started
+
+
 def build_ok(src: Path, out: Path, **kwargs) -> BuildResult:
     result = build(src, out, **kwargs)
     errors = [d.format_text() for d in result.diagnostics if d.is_error]

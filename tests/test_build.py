@@ -6,7 +6,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
 from conftest import broken_links, build_ok, parse_html, text_of
 
 from sitegen.build import STAGE_IMAGES, STAGE_LOAD, STAGE_RENDER, STAGE_WRITE, build
@@ -211,40 +210,38 @@ def test_build_reports_progress(small_site: Path, tmp_path: Path) -> None:
     assert pages[-1][0] == pages[-1][1] >= result.pages
 
 
-def test_parallel_rendering_is_byte_identical_on_the_demo(tmp_path: Path, monkeypatch) -> None:
+def test_parallel_rendering_is_byte_identical_on_the_demo(tmp_path: Path, forked: list[int]) -> None:
     from conftest import ROOT
 
-    import sitegen.render.pages
-
-    monkeypatch.setattr(sitegen.render.pages, "_PARALLEL_MIN_PAGES", 0)  # the demo is below the threshold
     serial = build_ok(ROOT, tmp_path / "serial", jobs=1)
+    assert not forked
     parallel = build_ok(ROOT, tmp_path / "parallel", jobs=2)
+    assert forked, "the parallel build forked workers"
     assert parallel.pages == serial.pages > 100
     assert {k: v for k, (v, _) in tree_digest(tmp_path / "parallel").items()} == {
         k: v for k, (v, _) in tree_digest(tmp_path / "serial").items()
     }
 
 
-def test_parallel_rendering_reports_template_errors_like_serial(small_site: Path, tmp_path: Path, monkeypatch) -> None:
-    import sitegen.render.pages
-
-    monkeypatch.setattr(sitegen.render.pages, "_PARALLEL_MIN_PAGES", 0)
+def test_parallel_rendering_reports_template_errors_like_serial(small_site: Path, tmp_path: Path, forked: list[int]) -> None:
     templates = small_site / "templates"
     templates.mkdir(exist_ok=True)
     (templates / "story.html").write_text("{{ no_such_variable.x }}\n", encoding="utf-8")
     serial = build(small_site, tmp_path / "serial", jobs=1)
     parallel = build(small_site, tmp_path / "parallel", jobs=2)
-    assert not parallel.ok
+    assert not parallel.ok and forked
     assert [d.format_text() for d in parallel.diagnostics] == [d.format_text() for d in serial.diagnostics]
 
 
-def test_markdown_in_processes_equals_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markdown_in_processes_equals_one_process(forked: list[int]) -> None:
     from conftest import ROOT
 
     from sitegen.build import analyse
-    from sitegen.render import templates
+    from sitegen.render.markdown_stage import render_markdown
 
     site = analyse(ROOT).site
     assert site is not None
-    monkeypatch.setattr(templates, "_PARALLEL_MIN_TEXTS", 0)
-    assert templates.render_markdown(site, jobs=2) == templates.render_markdown(site, jobs=1)
+    records = [*site.associations.values(), *site.projects.values(), *site.stories, *site.pages]
+    (serial, serial_problems), (parallel, parallel_problems) = render_markdown(site, jobs=1), render_markdown(site, jobs=2)
+    assert forked and parallel_problems == serial_problems
+    assert [parallel.html(r) for r in records] == [serial.html(r) for r in records]

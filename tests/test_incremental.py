@@ -7,7 +7,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, build_ok, copy_site
 
 from sitegen.build import BuildResult
@@ -169,12 +168,13 @@ def test_unreadable_graph_means_a_full_render(tmp_path: Path) -> None:
     assert build_ok(src, out).reused == 0
 
 
-@pytest.mark.parametrize("jobs", [2])
-def test_parallel_incremental_equals_clean(tmp_path: Path, jobs: int) -> None:
+def test_parallel_incremental_equals_clean(tmp_path: Path, forked: list[int]) -> None:
     src = copy_site(ROOT, tmp_path)
     out = tmp_path / "out"
-    build_ok(src, out, jobs=jobs)
+    build_ok(src, out, jobs=2)
     _edit(src / ASSOCIATION, "registered: 41800", "registered: 42000")
-    result = build_ok(src, out, jobs=jobs)
+    started = len(forked)
+    result = build_ok(src, out, jobs=2)
+    assert len(forked) > started, "the rebuild rendered in forked workers"
     assert 0 < result.reused < result.pages
     _assert_same_as_clean(src, out, tmp_path, "parallel")

@@ -7,6 +7,7 @@ from pathlib import Path
 from test_link import association, write
 
 from sitegen.build import analyse
+from sitegen.render.markdown_stage import RenderedMarkdown
 from sitegen.render.views import Views
 
 
@@ -14,7 +15,7 @@ def views_for(tmp_path: Path, regions: list[str]) -> Views:
     files = {f"content/associations/{r}.yaml": association(r) for r in regions}
     result = analyse(write(tmp_path, files))
     assert not result.diagnostics
-    return Views(result.site, {})
+    return Views(result.site, RenderedMarkdown({}))
 
 
 def test_tree_keeps_places_without_association_and_sorts_by_pinyin(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from sitegen.domain.chinese import cn_date
 from sitegen.link import urls
 from sitegen.link.site import Site
 
@@ -33,10 +34,6 @@ def months_before(day: date, months: int) -> date:
 def window_start(now: date, months: int) -> date:
     """First day of the `months` months up to and including `now`."""
     return months_before(now, months) + timedelta(days=1)
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,10 @@ from datetime import date
 from markupsafe import Markup
 
 from sitegen.domain import charts
+from sitegen.domain.chinese import cn_date
 from sitegen.domain.coverage import AreaCoverage, CoverageReport, percent
 from sitegen.domain.divisions import Division
 from sitegen.link.site import Site
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def target_label(rate: float) -> str:

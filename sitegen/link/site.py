@@ -1,7 +1,9 @@
 """Link: resolve references between records and derive the site's structure.
 
 Runs after every record has been loaded and validated alone (ARCHITECTURE.md: references are a
-stage of their own). Produces the immutable `Site` that rendering reads.
+stage of their own). Produces the immutable `Site` that rendering reads. Its records and
+relations are held in recording collections (recorded.py), so whatever reads the site records
+the inputs it read: declaring a relation here is all a new relation needs.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import MappingProxyType
 
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import coverage
 from sitegen.domain.divisions import DivisionTable
 from sitegen.domain.pinyin import sort_key, tag_slugs
 from sitegen.link import urls
+from sitegen.link.recorded import RecordList, RecordMap, RelationMap, SiteRecord, site_value
 from sitegen.load.config import SiteConfig
 from sitegen.load.records import Record, latest_content_date
 
@@ -26,20 +28,28 @@ from sitegen.load.records import Record, latest_content_date
 class Site:
     src: Path
     config: SiteConfig
-    divisions: DivisionTable
-    as_of: date
-    associations: Mapping[str, Record]  # region -> record, every status
-    projects: Mapping[str, Record]  # slug -> record, sorted by title pinyin
-    stories: tuple[Record, ...]  # published, newest first
-    pages: tuple[Record, ...]  # published, by menu then slug
+    divisions: DivisionTable  # the packaged table: changes only with sitegen
+    as_of: date = site_value()
+    associations: RecordMap  # region -> record, every status
+    projects: RecordMap  # slug -> record, sorted by title pinyin
+    stories: RecordList  # published, newest first
+    pages: RecordList  # published, by menu then slug
     parent: Mapping[str, str | None]  # region -> nearest existing association up the chain
     members: Mapping[str, tuple[str, ...]]  # region -> member associations (not dissolved)
     projects_of: Mapping[str, tuple[str, ...]]  # region -> project slugs
-    stories_of_association: Mapping[str, tuple[Record, ...]]
-    stories_of_project: Mapping[str, tuple[Record, ...]]
+    projects_of_brand: Mapping[str, tuple[str, ...]]  # brand key -> project slugs
+    stories_of_association: Mapping[str, tuple[SiteRecord, ...]]
+    stories_of_project: Mapping[str, tuple[SiteRecord, ...]]
     tag_slug: Mapping[str, str]  # tag -> slug
-    stories_of_tag: Mapping[str, tuple[Record, ...]]  # tag -> stories
-    coverage: coverage.CoverageReport
+    stories_of_tag: Mapping[str, tuple[SiteRecord, ...]]  # tag -> stories
+    coverage: coverage.CoverageReport = site_value()
+
+    def records(self, kind: str) -> RecordMap | RecordList:
+        """The records of one kind (the collection whose `kind` it is)."""
+        for value in vars(self).values():
+            if isinstance(value, RecordMap | RecordList) and value.kind == kind:
+                return value
+        raise KeyError(kind)
 
     def is_model(self, region: str) -> bool:
         return bool(self.model_years(region))
@@ -113,29 +123,35 @@ def link(
         now,
         config.coverage.count_zones,
     )
+    wrapped = {id(record): SiteRecord(record) for kind in by_kind.values() for record in kind}
+    site_records = lambda records: tuple(wrapped[id(r)] for r in records)  # noqa: E731
+    projects_of_brand: dict[str, list[str]] = defaultdict(list)
+    for slug, record in projects.items():
+        projects_of_brand[record.data.brand].append(slug)
     site = Site(
         src=src,
         config=config,
         divisions=divisions,
         as_of=now,
-        associations=MappingProxyType(associations),
-        projects=MappingProxyType(projects),
-        stories=stories,
-        pages=pages,
-        parent=MappingProxyType(parent),
-        members=_freeze({k: sorted(v, key=name_order) for k, v in members.items()}),
-        projects_of=_freeze(projects_of),
-        stories_of_association=_freeze(stories_of_association),
-        stories_of_project=_freeze(stories_of_project),
-        tag_slug=MappingProxyType(tag_slugs(stories_of_tag)),
-        stories_of_tag=_freeze(stories_of_tag),
+        associations=RecordMap("association", {k: wrapped[id(r)] for k, r in associations.items()}),
+        projects=RecordMap("project", {k: wrapped[id(r)] for k, r in projects.items()}),
+        stories=RecordList("story", site_records(stories)),
+        pages=RecordList("page", site_records(pages)),
+        parent=RelationMap("parent", parent),
+        members=_relation("members", {k: sorted(v, key=name_order) for k, v in members.items()}),
+        projects_of=_relation("projects_of", projects_of),
+        projects_of_brand=_relation("projects_of_brand", projects_of_brand),
+        stories_of_association=_relation("stories_of_association", {k: site_records(v) for k, v in stories_of_association.items()}),
+        stories_of_project=_relation("stories_of_project", {k: site_records(v) for k, v in stories_of_project.items()}),
+        tag_slug=RelationMap("tag_slug", tag_slugs(stories_of_tag)),
+        stories_of_tag=_relation("stories_of_tag", {k: site_records(v) for k, v in stories_of_tag.items()}),
         coverage=report,
     )
     return site, diagnostics
 
 
-def _freeze(mapping: Mapping[str, list]) -> Mapping[str, tuple]:
-    return MappingProxyType({k: tuple(v) for k, v in sorted(mapping.items())})
+def _relation(name: str, mapping: Mapping[str, list | tuple]) -> RelationMap:
+    return RelationMap(name, {k: tuple(v) for k, v in sorted(mapping.items())})
 
 
 def _nearest_parent(region: str, divisions: DivisionTable, associations: Mapping[str, Record]) -> str | None:

@@ -8,12 +8,12 @@ making it again). The writer turns routes into files and refuses a route given t
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
 from sitegen.link import urls
+from sitegen.link.inputs import Input
 
 
 class Deflated:
@@ -38,8 +38,8 @@ Content: TypeAlias = bytes | Path | Deflated
 class Artifact:
     route: str  # site-relative, no base path: "" (home), "stories/x/", "data/projects.json"
     content: Content
-    # input -> fingerprint, as recorded while it was made (empty: not recorded, always made)
-    inputs: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # what it was made from, as recorded while it was made (empty: not recorded, always made)
+    inputs: frozenset[Input] = field(default=frozenset(), compare=False)
 
     @property
     def file(self) -> str:

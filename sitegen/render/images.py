@@ -19,11 +19,9 @@ import contextlib
 import hashlib
 import io
 import json
-import multiprocessing
 import re
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,8 +31,10 @@ from PIL import Image, ImageCms, ImageOps
 
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.incremental.store import ImageStore
+from sitegen.link.inputs import ImageInput, read
+from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
-from sitegen.load.records import Record
+from sitegen.render.pool import fork_map
 
 WIDTHS = (480, 960, 1600)
 ROUTE_DIR = "assets/img/"
@@ -291,12 +291,14 @@ class ImageSet:
     files: dict[str, Path | bytes]  # route -> stored variant file (bytes when kept in memory)
 
     def get(self, rel: str) -> SourceImage | None:
+        """The measured image (recorded as an input: a page shows its size and variants)."""
+        read(ImageInput(rel))
         return self.images.get(rel)
 
 
-def references(site: Site) -> dict[str, list[tuple[Record, tuple[str | int, ...]]]]:
+def references(site: Site) -> dict[str, list[tuple[SiteRecord, tuple[str | int, ...]]]]:
     """Path under static/ -> the records (and fields) that show it, in site order."""
-    refs: dict[str, list[tuple[Record, tuple[str | int, ...]]]] = {}
+    refs: dict[str, list[tuple[SiteRecord, tuple[str | int, ...]]]] = {}
     for record in site.projects.values():
         for index, rel in enumerate(record.data.images):
             refs.setdefault(rel, []).append((record, ("images", index)))
@@ -366,17 +368,5 @@ def _work(source: SourceImage, cache: ImageStore | None) -> tuple[str, str] | No
 def _run(todo: list[SourceImage], cache: ImageStore | None, jobs: int) -> dict[str, tuple[str, str]]:
     """Process images, in up to `jobs` forked processes when there are several: the slow part
     of a cold build. The result does not depend on `jobs`."""
-    context = _fork_context()
-    if jobs > 1 and len(todo) > 1 and context is not None:
-        with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context) as pool:
-            results = list(pool.map(_work, todo, [cache] * len(todo)))
-    else:
-        results = [_work(source, cache) for source in todo]
+    results = fork_map(lambda source: _work(source, cache), todo, jobs, min_items=2)
     return {s.rel: r for s, r in zip(todo, results, strict=True) if r is not None}
-
-
-def _fork_context() -> multiprocessing.context.BaseContext | None:
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None

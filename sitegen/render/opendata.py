@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from sitegen.domain import evaluation
@@ -145,40 +145,15 @@ def projects_csv(site: Site) -> bytes:
     return to_csv(header, rows)
 
 
-# What each file reads (inputs as in deps.py), so a rebuild can keep a file whose inputs
-# did not change instead of serialising the whole ledger again.
-DATA_INPUTS: dict[str, tuple[str, ...]] = {
-    urls.data_file("associations.json"): ("k:association",),
-    urls.data_file("associations.csv"): ("k:association",),
-    urls.data_file("projects.json"): ("k:project", "k:association"),
-    urls.data_file("projects.csv"): ("k:project", "k:association"),
-    urls.data_file("coverage.json"): ("v:coverage",),
-    urls.data_file("coverage.csv"): ("v:coverage",),
-    urls.data_file("evaluation.json"): ("v:evaluation", "k:association"),
-    urls.data_file("evaluation.csv"): ("v:evaluation", "k:association"),
-}
-
-
-def data_files(
-    site: Site, report: evaluation.EvaluationReport | None = None, only: Collection[str] | None = None
-) -> dict[str, bytes]:
-    """Route -> bytes of every open-data file (or those in `only`); pass the evaluation the
-    pages used, if any."""
-    wanted = set(DATA_INPUTS if only is None else only)
-    makers: dict[str, Callable[[], bytes]] = {
+def data_files(site: Site, evaluated: Callable[[], evaluation.EvaluationReport]) -> dict[str, Callable[[], bytes]]:
+    """Route -> maker of every open-data file; `evaluated` gives the evaluation the pages show."""
+    return {
         urls.data_file("associations.json"): lambda: dumps(association_records(site)),
         urls.data_file("associations.csv"): lambda: associations_csv(site),
         urls.data_file("projects.json"): lambda: dumps(project_records(site)),
         urls.data_file("projects.csv"): lambda: projects_csv(site),
         urls.data_file("coverage.json"): lambda: coverage_json(site.coverage),
         urls.data_file("coverage.csv"): lambda: coverage_csv(site.coverage),
-        urls.data_file("evaluation.json"): lambda: dumps(evaluation.evaluation_document(scored(), site)),
-        urls.data_file("evaluation.csv"): lambda: to_csv(*evaluation.evaluation_rows(scored(), site)),
+        urls.data_file("evaluation.json"): lambda: dumps(evaluation.evaluation_document(evaluated(), site)),
+        urls.data_file("evaluation.csv"): lambda: to_csv(*evaluation.evaluation_rows(evaluated(), site)),
     }
-
-    def scored() -> evaluation.EvaluationReport:
-        nonlocal report
-        report = report or evaluation.evaluate(site)
-        return report
-
-    return {route: make() for route, make in makers.items() if route in wanted}

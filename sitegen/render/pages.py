@@ -1,123 +1,164 @@
-"""The site map: every generated page, its template and what it shows (PRODUCT.md §3).
+"""The site map: every page and data file the site has, and what each shows.
 
-`plan` lists the pages; `render_pages` renders them, gathering template problems as
-diagnostics instead of stopping at the first. Given the previous build's dependency graph it
-renders only the pages whose recorded inputs changed and reuses the others' files (deps.py).
-Whatever `plan` reads from the site directly, rather than through the views, it notes itself.
+`plan` lists the outputs as jobs: a route, and how to make it (a template and a function that
+gathers what the template shows, or a function that makes the bytes). Planning only counts
+routes; a job's context is gathered while the job is made, so everything it reads is recorded
+as an input of that output and of no other (inputs.py). `render_pages` makes the jobs (in
+`-j` processes when there are many), gathering template problems as diagnostics instead of
+stopping at the first; given the previous build's graph it keeps the file of every output whose
+recorded inputs kept their fingerprints.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.domain import evaluation
-from sitegen.incremental import deps
+from sitegen.incremental.graph import Graph
 from sitegen.link import urls
+from sitegen.link.inputs import CONFIG, ROUTES, Fingerprints, Input, compact, read, recording
 from sitegen.link.site import Site
-from sitegen.render import filters
+from sitegen.render import filters, opendata
 from sitegen.render.artifact import Artifact, Deflated
-from sitegen.render.templates import PageRenderer, TemplateProblem, paginate
+from sitegen.render.pool import fork_map
+from sitegen.render.templates import PageRenderer, TemplateProblem, page_of
 from sitegen.render.views import Views
 
 
 @dataclass(frozen=True)
-class PageJob:
+class Job:
+    """One output: a template rendered with `context()`, or the bytes `make()` returns."""
+
     route: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    lastmod: date | None = None  # for the sitemap
+    template: str | None = None
+    context: Callable[[], dict[str, Any]] = dict
+    make: Callable[[], bytes] | None = None
+    lastmod: Callable[[], date | None] | None = None  # for the sitemap
     in_sitemap: bool = True
 
 
-def plan(site: Site, views: Views) -> Iterator[PageJob]:
+@dataclass(frozen=True)
+class SitemapEntry:
+    route: str
+    lastmod: date | None
+
+
+def plan(site: Site, views: Views) -> list[Job]:
     config = site.config
-    coverage_inputs = ("v:coverage",)
-    deps.use("k:association", "n:project", "n:story", *coverage_inputs)  # key figures, coverage
-    latest_models = views.models_by_year()[:1]
-    latest_stories = views.story_list[:6]
-    deps.use("v:story_order", *(story.input for story in latest_stories))
-    yield PageJob(
-        urls.HOME,
-        "index.html",
-        {
-            "latest_models": latest_models[0] if latest_models else None,
-            "featured": [p for p in views.projects if p.featured],
-            "latest_stories": latest_stories,
-            "stats": _key_figures(site),
-            "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
-        },
-    )
-    nodes = views.directory()
-    yield PageJob(urls.DIRECTORY, "directory.html", {"nodes": nodes, "filter_fields": filters.directory_fields(views, nodes)})
-    for region in (a.region for a in views._all_associations):
-        association = views.association(region)
-        yield PageJob(
-            urls.association(association.region),
-            "association.html",
-            {"association": association},
-            lastmod=association.data.updated,
-        )
+    jobs = [
+        Job(urls.HOME, "index.html", lambda: _home(site, views)),
+        Job(urls.DIRECTORY, "directory.html", lambda: _directory(views)),
+    ]
+    for association in views.associations:
+        region = association.region
+        jobs.append(Job(urls.association(region), "association.html", lambda r=region: {"association": views.association(r)},
+                        lastmod=lambda r=region: views.association(r).data.updated))  # fmt: skip
     for province in site.coverage.provinces:
-        deps.use(*coverage_inputs)
-        division = site.divisions.get(province.region)
-        yield PageJob(
-            urls.region(province.region),
-            "region.html",
-            {
-                "province": province,
-                "association": views.association(province.region) if province.region in site.associations else None,
-                "nodes": views.directory(province.region),
-                "projects": views.projects_in_province(province.region),
-                "division": division,
-                "groups": views.figures.units_by_city(province),
-                "evaluated": views.evaluation.province(province.region),
-            },
-        )
-    deps.use(*coverage_inputs)
-    yield PageJob(urls.COVERAGE, "coverage.html", {"report": site.coverage})
-    yield PageJob(
-        urls.EVALUATION,
-        "evaluation.html",
-        {
-            "report": views.evaluation,
-            "indicators": evaluation.INDICATORS,
-            "max_score": evaluation.MAX_SCORE,
-            "average_text": evaluation.average_text,
-            "groups": [(s, views.scorecards(s.region)) for s in views.evaluation.provinces if s.count],
-        },
-    )
-    yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
-    yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects, "filter_fields": filters.project_fields(views)})
+        jobs.append(Job(urls.region(province.region), "region.html", lambda code=province.region: _region(site, views, code)))
+    jobs += [
+        Job(urls.COVERAGE, "coverage.html", lambda: {"report": site.coverage}),
+        Job(urls.EVALUATION, "evaluation.html", lambda: _evaluation(views)),
+        Job(urls.MODELS, "models.html", lambda: {"years": views.models_by_year()}),
+        Job(urls.PROJECTS, "projects.html", lambda: {"projects": views.projects, "filter_fields": filters.project_fields(views)}),
+    ]
     for slug in site.projects:
-        yield PageJob(urls.project(slug), "project.html", {"project": views.project(slug)})
-    for brand in views._brands:
-        yield PageJob(urls.brand(brand.key), "brand.html", {"brand": views.brand(brand.key)})
-    for route, pagination in paginate(views.story_list, config.per_page, urls.stories_page, config.base_path):
-        deps.use("v:story_order")  # which stories fall on which page
-        deps.use_all(story.input for story in pagination.items)
-        yield PageJob(route, "stories.html", {"pagination": pagination, "stories": pagination.items})
+        jobs.append(Job(urls.project(slug), "project.html", lambda s=slug: {"project": views.project(s)}))
+    for brand in views.brands:
+        jobs.append(Job(urls.brand(brand.key), "brand.html", lambda k=brand.key: {"brand": views.brand(k)}))
+    for n, route in _pages(len(site.stories), urls.stories_page, config.per_page):
+        jobs.append(Job(route, "stories.html", lambda n=n: _story_page(views, n)))
     for record in site.stories:
-        story = views.story(record)
-        yield PageJob(urls.story(story.slug), "story.html", {"story": story}, lastmod=story.data.date)
+        jobs.append(Job(urls.story(record.key), "story.html", lambda r=record: {"story": views.story(r)},
+                        lastmod=lambda r=record: r.data.date))  # fmt: skip
     for tag, slug in sorted(site.tag_slug.items(), key=lambda item: item[1]):
-        deps.use("v:tags", f"v:stories_of_tag:{tag}")
-        stories = [views.story(r) for r in site.stories_of_tag[tag]]
-        for route, pagination in paginate(stories, config.per_page, lambda n, s=slug: urls.tag(s, n), config.base_path):
-            deps.use("v:tags", f"v:stories_of_tag:{tag}")
-            deps.use_all(story.input for story in pagination.items)
-            yield PageJob(route, "tag.html", {"tag": tag, "pagination": pagination, "stories": pagination.items})
+        route_of = lambda n, s=slug: urls.tag(s, n)  # noqa: E731
+        for n, route in _pages(len(site.stories_of_tag[tag]), route_of, config.per_page):
+            jobs.append(Job(route, "tag.html", lambda t=tag, n=n, f=route_of: _tag_page(site, views, t, n, f)))
     for record in site.pages:
-        yield PageJob(urls.page(record.key), "page.html", {"page": views.page(record)})
+        jobs.append(Job(urls.page(record.key), "page.html", lambda r=record: {"page": views.page(r)}))
     if config.search:
-        yield PageJob(urls.SEARCH, "search.html", in_sitemap=False)
-    yield PageJob(urls.NOT_FOUND, "404.html", in_sitemap=False)
+        jobs.append(Job(urls.SEARCH, "search.html", in_sitemap=False))
+    jobs.append(Job(urls.NOT_FOUND, "404.html", in_sitemap=False))
+    in_sitemap = [job for job in jobs if job.in_sitemap]
+    jobs += [
+        Job(urls.FEED, "feed.xml", lambda: _feed(site, views), in_sitemap=False),
+        Job(urls.SITEMAP, "sitemap.xml", lambda: _sitemap(in_sitemap), in_sitemap=False),
+        Job(urls.ROBOTS, "robots.txt", in_sitemap=False),
+    ]
+    for route, make in opendata.data_files(site, lambda: views.evaluation).items():
+        jobs.append(Job(route, make=make, in_sitemap=False))
+    return jobs
+
+
+def _pages(count: int, route_of: Callable[[int], str], per_page: int) -> list[tuple[int, str]]:
+    total = max(1, -(-count // per_page))
+    return [(n, route_of(n)) for n in range(1, total + 1)]
+
+
+def _home(site: Site, views: Views) -> dict[str, Any]:
+    latest_models = views.models_by_year()[:1]
+    return {
+        "latest_models": latest_models[0] if latest_models else None,
+        "featured": [p for p in views.projects if p.featured],
+        "latest_stories": views.story_list[:6],
+        "stats": _key_figures(site),
+        "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
+    }
+
+
+def _directory(views: Views) -> dict[str, Any]:
+    nodes = views.directory()
+    return {"nodes": nodes, "filter_fields": filters.directory_fields(views, nodes)}
+
+
+def _region(site: Site, views: Views, code: str) -> dict[str, Any]:
+    province = next(p for p in site.coverage.provinces if p.region == code)
+    return {
+        "province": province,
+        "association": views.association(code) if code in site.associations else None,
+        "nodes": views.directory(code),
+        "projects": views.projects_in_province(code),
+        "division": site.divisions.get(code),
+        "groups": views.figures.units_by_city(province),
+        "evaluated": views.evaluation.province(code),
+    }
+
+
+def _evaluation(views: Views) -> dict[str, Any]:
+    return {
+        "report": views.evaluation,
+        "indicators": evaluation.INDICATORS,
+        "max_score": evaluation.MAX_SCORE,
+        "average_text": evaluation.average_text,
+        "groups": [(s, views.scorecards(s.region)) for s in views.evaluation.provinces if s.count],
+    }
+
+
+def _story_page(views: Views, number: int) -> dict[str, Any]:
+    config = views.site.config
+    pagination = page_of(views.story_list, number, config.per_page, urls.stories_page, config.base_path)
+    return {"pagination": pagination, "stories": pagination.items}
+
+
+def _tag_page(site: Site, views: Views, tag: str, number: int, route_of: Callable[[int], str]) -> dict[str, Any]:
+    records = page_of(site.stories_of_tag[tag], number, site.config.per_page, route_of, site.config.base_path)
+    pagination = replace(records, items=[views.story(r) for r in records.items])
+    return {"tag": tag, "pagination": pagination, "stories": pagination.items}
+
+
+def _feed(site: Site, views: Views) -> dict[str, Any]:
+    stories = views.story_list[:20]
+    return {"stories": stories, "updated": stories[0].date if stories else site.as_of}
+
+
+def _sitemap(jobs: list[Job]) -> dict[str, Any]:
+    read(ROUTES)
+    return {"entries": [SitemapEntry(job.route, job.lastmod() if job.lastmod else None) for job in jobs]}
 
 
 def _key_figures(site: Site) -> dict[str, Any]:
@@ -151,22 +192,27 @@ def registered_volunteers(site: Site) -> int:
     return total
 
 
+# --- making the jobs -------------------------------------------------------------------------
+
+
 @dataclass
 class Reuse:
     """What an incremental build knows: the previous graph and the OUT it describes."""
 
-    previous: deps.Graph
+    previous: Graph
     out: Path
 
 
 @dataclass
 class RenderedPages:
-    files: list[Artifact]
+    files: list[Artifact]  # every output, made or kept, with the inputs it read
     diagnostics: list[Diagnostic]
-    graph: dict[str, deps.PageEntry]  # route -> inputs, for every page rendered or reused
-    inputs: deps.Inputs
+    fingerprints: Fingerprints
     rendered: int = 0
     reused: int = 0
+
+
+Made = tuple[bytes | Deflated | Diagnostic, frozenset[Input]]  # the output or its problem, and what it read
 
 
 def render_pages(
@@ -176,127 +222,52 @@ def render_pages(
     workers: int = 1,
     reuse: Reuse | None = None,
 ) -> RenderedPages:
-    """Render the planned pages; `progress(done, total)` is called as pages finish.
+    """Make every planned output; `progress(done, total)` is called as outputs are made.
 
-    With `reuse`, a page whose recorded inputs all kept their digests, and whose file in OUT
-    is the one the previous build wrote, is not rendered: its file is carried over. With
-    `workers` > 1 the pages are rendered in forked processes (see `_render_parallel`); the
-    result is the same, in the same order, as with one.
+    With `reuse`, an output whose recorded inputs all kept their fingerprints, and whose file
+    in OUT is the one the previous build wrote, is not made again: its file is carried over.
+    With `workers` > 1 the outputs are made in forked processes; the result is the same.
     """
     renderer = PageRenderer(site, views)
-    inputs = deps.Inputs(site, views, renderer.env)
-    result = RenderedPages([], [], {}, inputs)
-    planned = _plan_recorded(site, views)
-    jobs: list[PageJob] = []
-    for job, _ in planned:
-        file = urls.output_file(job.route)
-        if reuse is not None and reuse.previous.reusable(job.route, reuse.out / file, inputs):
-            result.files.append(Artifact(job.route, reuse.out / file))
-            result.graph[job.route] = reuse.previous.pages[job.route]
-            result.reused += 1
-        else:
-            jobs.append(job)
-    plan_inputs = {job.route: found for job, found in planned}
-    report = progress or (lambda done, total: None)
-    if workers > 1 and len(jobs) >= _PARALLEL_MIN_PAGES and _fork_context() is not None:
-        rendered = _render_parallel(renderer, jobs, workers, report)
-    else:
-        rendered = []
-        for done, job in enumerate(jobs, 1):
-            rendered.append(_render_one(renderer, job))
-            report(done, len(jobs))
+    fingerprints = Fingerprints(site, renderer.env, views.images, views)
+    jobs = plan(site, views)
+    fingerprints.routes = tuple(job.route for job in jobs if job.in_sitemap)
+    result = RenderedPages([], [], fingerprints)
+    todo: list[Job] = []
+    for job in jobs:
+        kept = reuse.previous.kept(job.route, reuse.out, fingerprints) if reuse is not None else None
+        if kept is None:
+            todo.append(job)
+            continue
+        artifact = Artifact(job.route, reuse.out / urls.output_file(job.route), kept.inputs)
+        result.files.append(artifact)
+        result.reused += artifact.is_page
+    made = fork_map(lambda job: _make(renderer, job), todo, workers, progress)
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
-    for job, (output, found) in zip(jobs, rendered, strict=True):
-        if isinstance(output, Deflated):
-            result.files.append(Artifact(job.route, output))
-            read = plan_inputs[job.route] | found | inputs.template_inputs(job.template)
-            result.graph[job.route] = deps.PageEntry(inputs.digests(sorted(read)))
-            result.rendered += 1
-        else:
+    for job, (output, found) in zip(todo, made, strict=True):
+        if isinstance(output, Diagnostic):
             failures.setdefault((output.path, output.line), []).append(output)
+        else:
+            artifact = Artifact(job.route, output, found)
+            result.files.append(artifact)
+            result.rendered += artifact.is_page
     for (path, line), same in failures.items():
         first = same[0]
         more = f"（另有 {len(same) - 1} 个页面出现同样的错误）" if len(same) > 1 else ""
         result.diagnostics.append(error(path, line, first.column, first.code, first.message + more))
-    feed_stories = views.story_list[:20]
-    extra = [
-        (urls.FEED, "feed.xml", {"stories": feed_stories, "updated": feed_stories[0].date if feed_stories else site.as_of}),
-        (urls.SITEMAP, "sitemap.xml", {"entries": [j for j, _ in planned if j.in_sitemap]}),
-        (urls.ROBOTS, "robots.txt", {}),
-    ]
-    for route, template, context in extra:
-        try:
-            result.files.append(Artifact(route, renderer.render(template, route, **context)))
-        except TemplateProblem as problem:
-            result.diagnostics.append(problem.diagnostic)
     return result
 
 
-def _plan_recorded(site: Site, views: Views) -> list[tuple[PageJob, set[str]]]:
-    """The plan, with the inputs read while making each page's context."""
-    planned = []
-    pages = plan(site, views)
-    while True:
-        with deps.recording() as found:
-            job = next(pages, None)
-        if job is None:
-            return planned
-        planned.append((job, found))
-
-
-# --- parallel rendering ----------------------------------------------------------------------
-
-# Below this many pages, starting processes costs more than it saves.
-_PARALLEL_MIN_PAGES = 200
-
-# The renderer and page plan the forked workers render from: set in the parent just before the
-# pool forks, so each worker inherits the linked site, views and Jinja environment without
-# pickling them; only (start, end) goes in and bytes or diagnostics come back.
-_SHARED: tuple[PageRenderer, list[PageJob]] | None = None
-
-
-def _fork_context() -> multiprocessing.context.BaseContext | None:
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: render in one process
-        return None
-
-
-Rendered = tuple[Deflated | Diagnostic, set[str]]  # the page or its problem, and what it read
-
-
-def _render_one(renderer: PageRenderer, job: PageJob) -> Rendered:
-    with deps.recording() as found:
+def _make(renderer: PageRenderer, job: Job) -> Made:
+    """One output, recording what it read. Every output reads the config (its base path)."""
+    with recording() as found:
+        read(CONFIG)
         try:
-            return Deflated(renderer.render(job.template, job.route, **job.context)), found
+            if job.make is not None:
+                output: bytes | Deflated | Diagnostic = job.make()
+            else:
+                assert job.template is not None
+                output = Deflated(renderer.render(job.template, job.route, **job.context()))
         except TemplateProblem as problem:
-            return problem.diagnostic, found
-
-
-def _render_chunk(start: int, end: int) -> list[Rendered]:
-    assert _SHARED is not None
-    renderer, jobs = _SHARED
-    return [_render_one(renderer, job) for job in jobs[start:end]]
-
-
-def _render_parallel(
-    renderer: PageRenderer, jobs: list[PageJob], workers: int, progress: Callable[[int, int], None]
-) -> list[Rendered]:
-    global _SHARED
-    total = len(jobs)
-    size = max(8, -(-total // (workers * 4)))  # a few chunks per worker evens out slow pages
-    chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
-    rendered: list[Rendered] = [(Deflated(b""), set())] * total
-    _SHARED = (renderer, jobs)
-    try:
-        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=_fork_context()) as pool:
-            futures = {pool.submit(_render_chunk, start, end): (start, end) for start, end in chunks}
-            done = 0
-            for future in as_completed(futures):
-                start, end = futures[future]
-                rendered[start:end] = future.result()
-                done += end - start
-                progress(done, total)
-    finally:
-        _SHARED = None
-    return rendered
+            output = problem.diagnostic
+    return output, compact(found)

@@ -1,146 +1,34 @@
-"""Render: every page of the site from Jinja2 templates and view objects.
+"""Templates: the Jinja2 environment pages are rendered with, and its filters and globals.
 
-Template lookup goes file by file: SRC/templates → SRC/themes/<theme>/templates → the packaged
-default theme. Templates autoescape and run with StrictUndefined; a template mistake becomes a
-diagnostic naming the template file and line, never a traceback.
+Templates are found through the theme (theme.py). They autoescape and run with StrictUndefined;
+a template mistake becomes a diagnostic naming the template file and line, never a traceback.
+Every template a page asks for (extends, include, import, and candidates that do not exist) is
+recorded as an input of that page, and the globals that carry site data (`menu`, `brands`,
+`as_of`) are read when a template reads them, so they are recorded too.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
+import jinja2.runtime
 
 from sitegen import __version__
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.domain import coverage
+from sitegen.domain.chinese import cn_date
 from sitegen.link import urls
+from sitegen.link.inputs import TemplateInput, read
 from sitegen.link.site import Site
-from sitegen.load.records import Record
 from sitegen.render import filters
-from sitegen.render.markdown_render import MarkdownRenderer
+from sitegen.render.theme import template_dirs
 from sitegen.render.views import Views
 from sitegen.write import search
-
-if TYPE_CHECKING:
-    from sitegen.incremental.markdown_cache import MarkdownCache
-
-# In a checkout `sitegen/theme` is a symlink to the repository's themes/default; building a
-# wheel copies the files behind it, so an installed sitegen carries the default theme too.
-PACKAGED_THEME = Path(__file__).resolve().parent.parent / "theme"
-
-
-def packaged_theme() -> Path:
-    return PACKAGED_THEME
-
-
-def theme_roots(src: Path, theme: str) -> list[Path]:
-    roots = [src / "themes" / theme]
-    if theme == "default":
-        roots.append(packaged_theme())
-    return roots
-
-
-def template_dirs(src: Path, theme: str) -> list[Path]:
-    return [src / "templates"] + [root / "templates" for root in theme_roots(src, theme)]
-
-
-def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnostic]]:
-    """Route -> file of every static file; the site's static/ wins over the theme's.
-
-    Symbolic links that lead out of their static folder are refused: a public repository
-    must not be able to publish files from the build machine.
-    """
-    files: dict[str, Path] = {}
-    problems: list[Diagnostic] = []
-    for root in [*reversed([r / "static" for r in theme_roots(src, theme)]), src / "static"]:
-        if not root.is_dir():
-            continue
-        real_root = root.resolve()
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-                continue
-            if not path.resolve().is_relative_to(real_root):
-                problems.append(error(path, 1, 1, "missing-file", "这是指向 static/ 之外的符号链接，不会被发布；请把文件本身放进 static/"))
-                continue
-            files[rel.as_posix()] = path
-    return files, problems
-
-
-# (text, path, first line) of one Markdown text to render
-MarkdownJob = tuple[str, str, int]
-
-# Below this many texts to render, starting processes costs more than it saves.
-_PARALLEL_MIN_TEXTS = 200
-
-
-def render_markdown(
-    site: Site, cache: MarkdownCache | None = None, jobs: int = 1
-) -> tuple[dict[tuple[str, str, str], str], list[Diagnostic]]:
-    """Render every Markdown field and body once, collecting unsafe-HTML warnings.
-
-    With a cache, a text rendered cleanly by an earlier build is taken from it. With `jobs` > 1
-    the texts not in the cache are rendered in that many processes (same result)."""
-    html: dict[tuple[str, str, str], str] = {}
-    diagnostics: list[Diagnostic] = []
-    todo: list[tuple[tuple[str, str, str], str, MarkdownJob]] = []  # (where, cache key, job)
-    records: list[Record] = [*site.associations.values(), *site.projects.values(), *site.stories, *site.pages]
-    for record in records:
-        if record.kind in ("story", "page"):
-            text, first_line, field = record.body, record.body_first_line, "body"
-        else:
-            text, field = record.data.description, "description"
-            first_line = _scalar_first_line(record, field)
-        if not text:
-            continue
-        key = cache.key(text) if cache is not None else ""
-        cached = cache.get(key) if cache is not None else None
-        if cached is not None:
-            html[(record.kind, record.key, field)] = cached
-        else:
-            todo.append(((record.kind, record.key, field), key, (text, str(record.path), first_line)))
-    rendered = _render_texts(site.config.base_path, [job for _, _, job in todo], jobs)
-    for (where, key, _), (fragment, problems) in zip(todo, rendered, strict=True):
-        html[where] = fragment
-        diagnostics += problems
-        if cache is not None and not problems:
-            cache.put(key, fragment)
-    return html, diagnostics
-
-
-def _render_texts(base_path: str, texts: list[MarkdownJob], jobs: int) -> list[tuple[str, list[Diagnostic]]]:
-    if jobs <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
-        return _render_chunk(base_path, texts)
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform
-        return _render_chunk(base_path, texts)
-    size = -(-len(texts) // (jobs * 4))
-    chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return [item for done in pool.map(_render_chunk, [base_path] * len(chunks), chunks) for item in done]
-
-
-def _render_chunk(base_path: str, texts: list[MarkdownJob]) -> list[tuple[str, list[Diagnostic]]]:
-    renderer = MarkdownRenderer(base_path)
-    return [renderer.render(text, path, first_line) for text, path, first_line in texts]
-
-
-def _scalar_first_line(record: Record, field: str) -> int:
-    """First line of a YAML string's text: the next line for block scalars (`|`, `>`)."""
-    line, col = record.position(field)
-    lines = record.source.text.split("\n")
-    if line - 1 < len(lines) and lines[line - 1][col - 1 : col] in ("|", ">"):
-        return line + 1
-    return line
 
 
 @dataclass(frozen=True)
@@ -159,19 +47,11 @@ class Pagination:
         return self.urls[self.number] if self.number < self.total else None
 
 
-def paginate(items: list[Any], per_page: int, route_of, base_path: str) -> list[tuple[str, Pagination]]:
-    """Split `items` into pages; returns each page's route with its Pagination (hrefs)."""
+def page_of(items: Sequence[Any], number: int, per_page: int, route_of: Callable[[int], str], base_path: str) -> Pagination:
+    """Page `number` (1-based) of `items` split into pages of `per_page`, with every page's href."""
     total = max(1, math.ceil(len(items) / per_page))
-    routes = [route_of(n) for n in range(1, total + 1)]
-    hrefs = [urls.href(base_path, route) for route in routes]
-    return [
-        (routes[n - 1], Pagination(n, total, items[(n - 1) * per_page : n * per_page], hrefs))
-        for n in range(1, total + 1)
-    ]
-
-
-def cn_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    hrefs = [urls.href(base_path, route_of(n)) for n in range(1, total + 1)]
+    return Pagination(number, total, list(items[(number - 1) * per_page : number * per_page]), hrefs)
 
 
 def number(value: Any) -> str:
@@ -188,6 +68,40 @@ class TemplateProblem(Exception):
         self.diagnostic = diagnostic
 
 
+class Lazy:
+    """A template global computed when a template reads it (so the read is recorded)."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
+
+
+class _Context(jinja2.runtime.Context):
+    def resolve_or_missing(self, key: str) -> Any:  # jinja2's, with Lazy globals computed
+        if key in self.vars:
+            return self.vars[key]
+        if key in self.parent:
+            value = self.parent[key]
+            return value.compute() if type(value) is Lazy else value
+        return jinja2.runtime.missing
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, recording every template a page asks for as one of its inputs."""
+
+    context_class = _Context
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        if isinstance(name, str):
+            read(TemplateInput(self.join_path(name, parent) if parent else name))
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        for name in names:
+            if isinstance(name, str):
+                read(TemplateInput(self.join_path(name, parent) if parent else name))
+        return super().select_template(names, parent, globals)
+
+
 class PageRenderer:
     """Jinja2 environment with the site's globals; renders one route at a time."""
 
@@ -196,7 +110,7 @@ class PageRenderer:
         self.site = site
         self.views = views
         self.dirs = [d for d in template_dirs(site.src, site.config.theme) if d.is_dir()]
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(self.dirs),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
@@ -209,14 +123,14 @@ class PageRenderer:
         self.env.globals.update(
             site=site.config,
             views=views,
-            as_of=site.as_of,
+            as_of=Lazy(lambda: site.as_of),
             generator=f"sitegen {__version__}",
             url=lambda route: base + route,
             absolute=lambda route: site.config.base_url + route,
             percent=coverage.percent,
             urls=urls,
-            menu=views.menu,
-            brands=views.brands,
+            menu=Lazy(lambda: views.menu),
+            brands=Lazy(lambda: views.brands),
             filters=filters,
         )
 

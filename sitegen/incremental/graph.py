@@ -1,0 +1,142 @@
+"""What every output file read, and the file it became (the `graph.json` part of the cache).
+
+Taken from Lektor's build state: while an output is made, the inputs it reads
+are recorded (link/inputs.py); the graph keeps `{route: inputs}` with each input's fingerprint
+as it was, and the size and mtime of the file written. The next build fingerprints the same
+inputs on the new site and keeps an output's file only when every fingerprint matches and the
+file in OUT is still the one written (content digests decide; size and mtime only tell that
+the file was not touched since).
+
+The graph is stamped with what makes every recorded fingerprint moot: sitegen's code, the
+`--drafts` option and OUT. A long-lived process (the dev server) can keep a graph in memory,
+ask which routes read an input that changed (`readers`), or which routes are stale on a site
+(`stale`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.incremental.store import GRAPH, Cache
+from sitegen.link import urls
+from sitegen.link.inputs import Fingerprints, Input
+
+
+@dataclass
+class Entry:
+    inputs: frozenset[Input]
+    size: int = -1  # the output file as written, to tell it was not touched since
+    mtime_ns: int = -1
+
+
+class Graph:
+    """The outputs of one build: what each read (with fingerprints), and its file in OUT."""
+
+    def __init__(self, stamp: str) -> None:
+        self.stamp = stamp
+        self.entries: dict[str, Entry] = {}
+        self.known: dict[Input, str] = {}  # fingerprint of every input, as the outputs read it
+        self._unchanged: dict[Input, bool] = {}
+
+    @classmethod
+    def load(cls, cache: Cache, key: str) -> Graph:
+        graph = cls(cache.stamp(GRAPH, key))
+        data = cache.load(GRAPH, graph.stamp)
+        if isinstance(data, dict):
+            try:
+                graph._read(data)
+            except (TypeError, ValueError, KeyError, IndexError):
+                graph.entries.clear()  # not what this sitegen wrote: everything is made again
+        return graph
+
+    def _read(self, data: dict) -> None:
+        inputs = [Input.from_json(item) for item in data["inputs"]]
+        fingerprints = [str(fp) for fp in data["fingerprints"]]
+        for item, fp in zip(inputs, fingerprints, strict=True):
+            if item is not None:
+                self.known[item] = fp
+        for route, (size, mtime_ns, indexes) in data["outputs"].items():
+            read = [inputs[i] for i in indexes]
+            if all(item is not None for item in read):  # an input of another sitegen: remake
+                self.entries[str(route)] = Entry(frozenset(read), int(size), int(mtime_ns))  # type: ignore[arg-type]
+
+    # --- asking -------------------------------------------------------------------------------
+
+    def unchanged(self, item: Input, fingerprints: Fingerprints) -> bool:
+        known = self._unchanged.get(item)
+        if known is None:
+            known = self._unchanged[item] = fingerprints(item) == self.known.get(item)
+        return known
+
+    def kept(self, route: str, out: Path, fingerprints: Fingerprints) -> Entry | None:
+        """The previous output of `route` if it is still right: same inputs, file untouched."""
+        entry = self.entries.get(route)
+        if entry is None or not all(self.unchanged(item, fingerprints) for item in entry.inputs):
+            return None
+        try:
+            st = os.stat(out / urls.output_file(route))
+        except OSError:
+            return None
+        return entry if st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns else None
+
+    def readers(self, item: Input) -> set[str]:
+        """The routes whose output read `item`."""
+        return {route for route, entry in self.entries.items() if item in entry.inputs}
+
+    def stale(self, fingerprints: Fingerprints) -> set[str]:
+        """The routes with an input whose fingerprint changed on the site of `fingerprints`."""
+        return {route for route, entry in self.entries.items() if not all(self.unchanged(i, fingerprints) for i in entry.inputs)}
+
+    # --- recording a build --------------------------------------------------------------------
+
+    def rebuilt(self, outputs: Iterable[tuple[str, frozenset[Input]]], fingerprints: Fingerprints) -> Graph:
+        """The graph of a build that made (or kept) these outputs, fingerprinted on its site."""
+        graph = Graph(self.stamp)
+        known, failed = graph.known, set()
+        for route, inputs in outputs:
+            if not inputs:
+                continue  # made without recording: never kept
+            for item in [item for item in inputs if item not in known]:
+                value = fingerprints(item)
+                if value is None:
+                    failed.add(item)  # cannot be fingerprinted: remake what read it next time
+                else:
+                    known[item] = value
+            if failed.isdisjoint(inputs):
+                graph.entries[route] = Entry(inputs)
+        return graph
+
+    def note_written(self, out: Path) -> None:
+        """Remember size and mtime of each output file now in OUT."""
+        for route in list(self.entries):
+            try:
+                st = os.stat(out / urls.output_file(route))
+            except OSError:
+                del self.entries[route]
+                continue
+            entry = self.entries[route]
+            entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
+
+    def save(self, cache: Cache) -> None:
+        index: dict[Input, int] = {}
+        for entry in self.entries.values():
+            for item in entry.inputs:
+                index.setdefault(item, len(index))
+        outputs = {
+            route: [entry.size, entry.mtime_ns, sorted(index[item] for item in entry.inputs)]
+            for route, entry in sorted(self.entries.items())
+        }
+        data = {"inputs": [item.to_json() for item in index], "fingerprints": [self.known[item] for item in index], "outputs": outputs}
+        cache.save(GRAPH, self.stamp, data)
+
+    def __contains__(self, route: object) -> bool:
+        return route in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)

@@ -1,0 +1,410 @@
+"""Inputs: what an output file is made from, each computing its own fingerprint.
+
+Taken from Lektor (`context.py` `record_dependency`, `sourceobj.py` `get_checksum`; see
+docs/architecture.md): while a page or data file is made, every input it reads is *recorded*, by
+the object that owns the data and at the moment it is read, never listed by hand. The linked
+site's collections record records, relations and lists of a kind (link/recorded.py); the
+template environment records templates; the image set records images; values computed from the
+whole site (the evaluation, the menu) are `derived` and recorded as one input whose fingerprint
+is a digest of the value, so an edit that does not change the value changes nothing downstream.
+
+The recording is a `contextvars` variable, so a recording belongs to one page being made and
+never leaks into another (threads of the dev server, pages rendered in turn). Memoised values
+(`memo`, `memo_property`) keep what their computation read and record it again every time they
+are handed out, so a value computed for one page still counts as read by the next.
+
+An input's fingerprint is computed against a `Fingerprints` (the site and the theme of one
+build), memoised there: a build checks the recorded fingerprints of the previous build's pages
+against the current ones (incremental/graph.py), and a long-lived process can fingerprint one
+changed input again and ask which pages read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any, ClassVar
+
+_reading: ContextVar[set[Input] | None] = ContextVar("sitegen_reading", default=None)
+_get_reading = _reading.get
+
+
+# --- recording -------------------------------------------------------------------------------
+
+
+def read(item: Input) -> None:
+    """Note that what is being made read `item` (called by the owner of the data)."""
+    found = _get_reading()
+    if found is not None:
+        found.add(item)
+
+
+def current() -> set[Input] | None:
+    """The inputs being recorded, for owners that record on a hot path (add to it if set)."""
+    return _get_reading()
+
+
+def read_all(items: Iterable[Input]) -> None:
+    found = _reading.get()
+    if found is not None:
+        found.update(items)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[Input]]:
+    """Collect the inputs read inside the block (and only those: an outer recording does not
+    see them unless the caller passes them on)."""
+    found: set[Input] = set()
+    token = _reading.set(found)
+    try:
+        yield found
+    finally:
+        _reading.reset(token)
+
+
+@contextlib.contextmanager
+def unrecorded() -> Iterator[None]:
+    """Read without recording (fingerprints, derived values computed for their digest)."""
+    token = _reading.set(None)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def _compute(fn: Callable[[], Any]) -> tuple[Any, frozenset[Input]]:
+    found: set[Input] = set()
+    token = _reading.set(found)
+    try:
+        value = fn()
+    finally:
+        _reading.reset(token)
+    return value, frozenset(found)
+
+
+def compact(found: set[Input]) -> frozenset[Input]:
+    """The same inputs without those another one implies: a record read, or its kind's list,
+    says whether it exists; a whole relation covers each of its keys."""
+    implied: set[tuple[str | None, ...]] = set()
+    for item in found:
+        tag = item[0]
+        if tag == "record":
+            implied.add(("presence", item[1], item[2]))
+        elif tag == "list":
+            implied.add(("presence", item[1]))
+        elif tag == "relation" and item[2] is None:
+            implied.add(("relation", item[1]))
+    if not implied:
+        return frozenset(found)
+    return frozenset(
+        item for item in found if item not in implied and not (len(item) > 2 and item[2] is not None and item[:2] in implied)
+    )
+
+
+def _memos(owner: Any) -> dict[Any, tuple[Any, frozenset[Input]]]:
+    table = owner.__dict__.get("_memos")
+    if table is None:
+        table = owner.__dict__["_memos"] = {}
+    return table
+
+
+def _hand_out(entry: tuple[Any, frozenset[Input]]) -> Any:
+    if entry[1]:
+        found = _get_reading()
+        if found is not None:
+            found.update(entry[1])
+    return entry[0]
+
+
+class memo_property:  # noqa: N801 - used like `property`
+    """`functools.cached_property` that records what the value read, every time it is read."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, owner: Any, cls: type | None = None) -> Any:
+        if owner is None:
+            return self
+        try:
+            entry = owner.__dict__["_memos"][self.name]
+        except KeyError:
+            entry = _memos(owner)[self.name] = _compute(lambda: self.fn(owner))
+        if entry[1]:
+            found = _get_reading()
+            if found is not None:
+                found.update(entry[1])
+        return entry[0]
+
+
+def memo(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A method memoised by its arguments that records what the value read, every time."""
+    name = fn.__name__
+
+    def method(owner: Any, *args: Any) -> Any:
+        table = _memos(owner)
+        entry = table.get((name, args))
+        if entry is None:
+            entry = table[(name, args)] = _compute(lambda: fn(owner, *args))
+        return _hand_out(entry)
+
+    method.__doc__, method.__name__ = fn.__doc__, name
+    return method
+
+
+# name -> the memoised method that computes it, called on the owner of derived values (render's
+# Views) to fingerprint the value
+DERIVED: dict[str, Callable[[Any, str], Any]] = {}
+
+
+def derived(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A memoised method `f(self, arg="")` whose value stands for everything it read: reading
+    it records `Derived(name, arg)`, fingerprinted by a digest of the value. The evaluation
+    reads every record, but a story edit that leaves it unchanged must not touch its pages."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def method(owner: Any, arg: str = "") -> Any:
+            table = _memos(owner)
+            entry = table.get((name, arg))
+            if entry is None:
+                with unrecorded():
+                    entry = table[(name, arg)] = (fn(owner, arg) if arg else fn(owner), frozenset())
+            read(Derived(name, arg))
+            return entry[0]
+
+        method.__doc__, method.__name__ = fn.__doc__, fn.__name__
+        DERIVED[name] = method
+        return method
+
+    return wrap
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+class Input(tuple):
+    """One thing an output reads, computing its own fingerprint. An input is a tuple
+    `(tag, *fields)` of strings: hashed and compared as fast as a tuple, kept on disk as a
+    list, and two inputs of different kinds never equal."""
+
+    __slots__ = ()
+    tag: ClassVar[str] = ""
+    fields: ClassVar[tuple[str, ...]] = ()
+    defaults: ClassVar[tuple[str | None, ...]] = ()
+    types: ClassVar[dict[str, type[Input]]] = {}
+
+    def __init_subclass__(cls, tag: str = "", fields: tuple[str, ...] = (), defaults: tuple[str | None, ...] = (), **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.tag, cls.fields, cls.defaults = tag, fields, defaults
+        Input.types[tag] = cls
+        for index, name in enumerate(fields, 1):
+            setattr(cls, name, property(operator.itemgetter(index)))
+
+    def __new__(cls, *args: str | None) -> Any:
+        missing = len(cls.fields) - len(args)
+        if missing < 0 or missing > len(cls.defaults):
+            raise TypeError(f"{cls.__name__} takes {cls.fields}")
+        return tuple.__new__(cls, (cls.tag, *args, *cls.defaults[len(cls.defaults) - missing :]))
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickled between worker processes
+        return tuple(self[1:])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{tuple(self[1:])!r}"
+
+    def to_json(self) -> list[str | None]:
+        return list(self)
+
+    @staticmethod
+    def from_json(data: Any) -> Input | None:
+        """The input written by `to_json`, or None for anything else (never trusted blindly)."""
+        if not isinstance(data, list) or not data or not isinstance(data[0], str):
+            return None
+        cls = Input.types.get(data[0])
+        if cls is None or not all(isinstance(part, str | None) for part in data[1:]):
+            return None
+        try:
+            return cls(*data[1:])
+        except TypeError:
+            return None
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        raise NotImplementedError
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+ABSENT = "absent"
+
+
+class RecordInput(Input, tag="record", fields=("kind", "key")):
+    """One record: its file's path and text (whatever it shows is made from them)."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        record = world.site.records(self.kind).get(self.key)
+        if record is None:
+            return ABSENT
+        return hashlib.blake2b(f"{record.source.rel}\0{record.source.text}".encode(), digest_size=12).hexdigest()
+
+
+class Presence(Input, tag="presence", fields=("kind", "key")):
+    """Whether a record with this key exists (a link drawn or not), not what it says."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        return "yes" if self.key in world.site.records(self.kind) else "no"
+
+
+class KindList(Input, tag="list", fields=("kind",)):
+    """Which records of a kind exist, in the site's order (what they say is read per record)."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        return digest(*world.site.records(self.kind).keys())
+
+
+class Relation(Input, tag="relation", fields=("name", "key"), defaults=(None,)):
+    """A relation of the linked site (`stories_of_tag`…) for one key, or whole (key None)."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        relation = getattr(world.site, self.name)
+        if self.key is None:
+            return digest(*((k, _keys(v)) for k, v in relation.items()))
+        return digest(_keys(relation.get(self.key, ABSENT)))
+
+
+class SiteValue(Input, tag="value", fields=("name",)):
+    """A value the link stage computed for the whole site (`as_of`, `coverage`)."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        return digest(canonical(getattr(world.site, self.name), world.canonical_memo))
+
+
+class ConfigInput(Input, tag="config"):
+    """sitegen.yaml as loaded. Every output reads it (base path, title), and loading does too."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        return digest(repr(world.site.config))
+
+
+class TemplateInput(Input, tag="template", fields=("name",)):
+    """One template as the loader finds it (SRC/templates first): file and text."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        env = world.templates
+        try:
+            source, filename, _ = env.loader.get_source(env, self.name)
+        except Exception:  # jinja2.TemplateNotFound, or a file that cannot be read
+            return ABSENT
+        return digest(filename, source)
+
+
+class ImageInput(Input, tag="image", fields=("rel",)):
+    """One file under static/ that a record shows: its bytes, size and published variants."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        found = world.images.get(self.rel)
+        if found is None:
+            return ABSENT
+        return digest(found.family, found.width, found.height, [v.route for v in found.variants])
+
+
+class Derived(Input, tag="derived", fields=("name", "arg"), defaults=("",)):
+    """A value computed from much of the site (see `derived`), fingerprinted by its value."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        return digest(canonical(DERIVED[self.name](world.views, self.arg), world.canonical_memo))
+
+
+class RouteList(Input, tag="routes"):
+    """Which pages the site has (the sitemap lists them)."""
+
+    def fingerprint(self, world: Fingerprints) -> str:
+        return digest(*world.routes)
+
+
+CONFIG = ConfigInput()
+ROUTES = RouteList()
+
+
+def _keys(value: Any) -> Any:
+    """A relation's value with records reduced to their keys."""
+    if isinstance(value, tuple | list):
+        return tuple(_keys(v) for v in value)
+    return getattr(value, "key", value)
+
+
+class Fingerprints:
+    """The fingerprints of inputs in one build (its site, templates, images, derived values),
+    each computed at most once; unknown or failing inputs get None, which never matches."""
+
+    def __init__(self, site: Any, templates: Any = None, images: Any = None, views: Any = None) -> None:
+        self.site = site
+        self.templates = templates
+        self.images = images
+        self.views = views
+        self.routes: tuple[str, ...] = ()
+        self.canonical_memo: dict[int, Any] = {}
+        self._known: dict[Input, str | None] = {}
+
+    def __call__(self, item: Input) -> str | None:
+        try:
+            return self._known[item]
+        except KeyError:
+            pass
+        with unrecorded():
+            try:
+                value: str | None = item.fingerprint(self)
+            except (KeyError, LookupError, AttributeError, TypeError, ValueError):
+                value = None
+        self._known[item] = value
+        return value
+
+    def forget(self, item: Input) -> None:
+        """Drop a memoised fingerprint (the input changed in a long-lived process)."""
+        self._known.pop(item, None)
+
+
+# Dataclasses that stand for fixed things (the packaged division table, the evaluation rules):
+# their identity is enough, and spelling them out for every page would cost most of a rebuild.
+_BY_IDENTITY = {"Division": "code", "Indicator": "key", "Check": "key"}
+
+
+def canonical(value: Any, memo: dict[int, Any]) -> Any:
+    """A value reduced to tuples, strings and numbers that repr the same in every process
+    (sets sorted, no function addresses), so its digest can be compared across builds.
+    `memo` (by object id, for one build) makes shared parts cost once."""
+    dataclass_fields = getattr(type(value), "__dataclass_fields__", None)
+    if dataclass_fields is not None:
+        known = memo.get(id(value))
+        if known is not None:
+            return known[1]
+        name = type(value).__name__
+        if name in _BY_IDENTITY:
+            done = (name, getattr(value, _BY_IDENTITY[name]))
+        else:
+            done = (name, *(canonical(getattr(value, f), memo) for f, spec in dataclass_fields.items() if spec.repr))
+        memo[id(value)] = (value, done)  # the value is kept alive so its id is not reused
+        return done
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    if isinstance(value, set | frozenset):
+        items = [canonical(v, memo) for v in value]
+        try:
+            return ("set", *sorted(items))
+        except TypeError:  # mixed types
+            return ("set", *sorted(items, key=repr))
+    if isinstance(value, Mapping):
+        return ("map", *sorted(((canonical(k, memo), canonical(v, memo)) for k, v in value.items()), key=repr))
+    if isinstance(value, list | tuple):
+        return tuple(canonical(v, memo) for v in value)
+    if callable(value):
+        return getattr(value, "__qualname__", type(value).__name__)
+    key = getattr(value, "key", None)  # a record of the site: its identity (its text is its own input)
+    return (type(value).__name__, key) if key is not None else repr(value)
