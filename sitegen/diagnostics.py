@@ -44,6 +44,7 @@ CATALOG: dict[str, str] = {
     "output": "输出目录无法写入",
     "search-index": "站内搜索索引生成失败",
     "cache": "构建缓存不可信，已忽略",
+    "internal": "sitegen 内部错误（不是内容问题）",
 }
 
 

@@ -45,3 +45,45 @@ def test_check_format_github(monkeypatch) -> None:
 def test_check_format_github_is_silent_on_stdout_when_clean(small_site: Path) -> None:
     result = CliRunner().invoke(main, ["check", "-s", str(small_site), "--format", "github"])
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def _codes_in_source() -> dict[str, list[str]]:
+    """Every diagnostic code written in sitegen's source: `error(path, line, col, CODE, …)`,
+    `warning(…)`, `Diagnostic(path, line, col, severity, CODE, …)`, `code="…"` arguments and the
+    validator's `_CODES` table, with where each is used."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "sitegen"
+    found: dict[str, list[str]] = {}
+
+    def note(node: ast.AST | None, where: str) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.setdefault(node.value, []).append(where)
+
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(package)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                position = {"error": 3, "warning": 3, "Diagnostic": 4}.get(name)
+                if position is not None and len(node.args) > position:
+                    note(node.args[position], where)
+                for keyword in node.keywords:
+                    if keyword.arg == "code":
+                        note(keyword.value, where)
+            elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "_CODES" for t in node.targets):
+                for value in getattr(node.value, "values", []):
+                    note(value, where)
+    return found
+
+
+def test_every_code_used_in_the_source_is_in_the_catalog() -> None:
+    """A code missing from the catalog raises when the diagnostic is made: the build (or the
+    dev server's builder thread) would die on the very problem it meant to report."""
+    from sitegen.diagnostics import CATALOG
+
+    used = _codes_in_source()
+    assert {"unknown-field", "missing-field", "route-conflict", "template", "internal", "cache"} <= used.keys()
+    unknown = {code: places for code, places in used.items() if code not in CATALOG}
+    assert not unknown, f"codes not in diagnostics.CATALOG: {unknown}"

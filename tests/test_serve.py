@@ -210,3 +210,22 @@ def test_config_edits_and_a_new_templates_folder_are_seen(served: DevServer) -> 
         _poll(served, "/volunteer/about/", b"AGAIN")  # and it is watched from then on
     finally:
         events.close()
+
+
+def test_a_crash_of_the_build_is_shown_and_the_builder_keeps_going(served: DevServer, monkeypatch) -> None:
+    """A bug in sitegen during a rebuild becomes an `internal` diagnostic in the overlay; the
+    builder thread survives and the next save builds again."""
+    import sitegen.serve.server as server_module
+
+    events = Events(served)
+    real = server_module.build
+    monkeypatch.setattr(server_module, "build", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("boom")))
+    page = served.src / "content" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n崩溃前的一句。\n", encoding="utf-8")
+    state = events.wait_for(lambda s: not s["ok"], "for the crash")
+    assert any("[internal]" in line and "boom" in line for line in state["diagnostics"])
+    monkeypatch.setattr(server_module, "build", real)
+    page.write_text(page.read_text(encoding="utf-8") + "\n恢复后的一句。\n", encoding="utf-8")
+    events.wait_for(lambda s: s["ok"] and s["generation"] >= 2, "for the rebuild after the crash")
+    assert "恢复后的一句" in (served.out / "about" / "index.html").read_text(encoding="utf-8")
+    events.close()
