@@ -1,22 +1,13 @@
-"""Inputs: what an output file is made from, each computing its own fingerprint.
+"""Inputs: what an output file is made from, each a typed value computing its own fingerprint.
 
-Taken from Lektor (`context.py` `record_dependency`, `sourceobj.py` `get_checksum`; see
-docs/architecture.md): while a page or data file is made, every input it reads is *recorded*, by
-the object that owns the data and at the moment it is read, never listed by hand. The linked
-site's collections record records, relations and lists of a kind (link/recorded.py); the
-template environment records templates; the image set records images; values computed from the
-whole site (the evaluation, the menu) are `derived` and recorded as one input whose fingerprint
-is a digest of the value, so an edit that does not change the value changes nothing downstream.
-
-The recording is a `contextvars` variable, so a recording belongs to one page being made and
-never leaks into another (threads of the dev server, pages rendered in turn). Memoised values
-(`memo`, `memo_property`) keep what their computation read and record it again every time they
-are handed out, so a value computed for one page still counts as read by the next.
-
-An input's fingerprint is computed against a `Fingerprints` (the site and the theme of one
-build), memoised there: a build checks the recorded fingerprints of the previous build's pages
-against the current ones (incremental/graph.py), and a long-lived process can fingerprint one
-changed input again and ask which pages read it.
+Taken from Lektor (`sourceobj.py` `get_checksum`; see docs/architecture.md): a record, whether a
+key exists, the list of a kind, a relation, a value of the whole site, the config, a template,
+an image, a derived value, the list of routes. Whoever owns the data records the input when it
+is read (`read` here, recorded.py, memo.py); this module says what each input is and how its
+fingerprint is computed against a `Fingerprints` (the site and theme of one build), memoised
+there: a build checks the fingerprints the previous build recorded against the current ones
+(incremental/graph.py), and a long-lived process can fingerprint one changed input again
+(`Fingerprints.forget`) and ask which pages read it.
 """
 
 from __future__ import annotations
@@ -28,11 +19,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
+# name -> the memoised method that computes it, called on the owner of derived values (render's
+# Views) to fingerprint the value (recording.derived fills it)
+DERIVED: dict[str, Callable[[Any, str], Any]] = {}
+
 _reading: ContextVar[set[Input] | None] = ContextVar("sitegen_reading", default=None)
 _get_reading = _reading.get
-
-
-# --- recording -------------------------------------------------------------------------------
 
 
 def read(item: Input) -> None:
@@ -75,16 +67,6 @@ def unrecorded() -> Iterator[None]:
         _reading.reset(token)
 
 
-def _compute(fn: Callable[[], Any]) -> tuple[Any, frozenset[Input]]:
-    found: set[Input] = set()
-    token = _reading.set(found)
-    try:
-        value = fn()
-    finally:
-        _reading.reset(token)
-    return value, frozenset(found)
-
-
 def compact(found: set[Input]) -> frozenset[Input]:
     """The same inputs without those another one implies: a record read, or its kind's list,
     says whether it exists; a whole relation covers each of its keys."""
@@ -104,88 +86,6 @@ def compact(found: set[Input]) -> frozenset[Input]:
     )
 
 
-def _memos(owner: Any) -> dict[Any, tuple[Any, frozenset[Input]]]:
-    table = owner.__dict__.get("_memos")
-    if table is None:
-        table = owner.__dict__["_memos"] = {}
-    return table
-
-
-def _hand_out(entry: tuple[Any, frozenset[Input]]) -> Any:
-    if entry[1]:
-        found = _get_reading()
-        if found is not None:
-            found.update(entry[1])
-    return entry[0]
-
-
-class memo_property:  # noqa: N801 - used like `property`
-    """`functools.cached_property` that records what the value read, every time it is read."""
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        self.fn = fn
-        self.__doc__ = fn.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, owner: Any, cls: type | None = None) -> Any:
-        if owner is None:
-            return self
-        try:
-            entry = owner.__dict__["_memos"][self.name]
-        except KeyError:
-            entry = _memos(owner)[self.name] = _compute(lambda: self.fn(owner))
-        if entry[1]:
-            found = _get_reading()
-            if found is not None:
-                found.update(entry[1])
-        return entry[0]
-
-
-def memo(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A method memoised by its arguments that records what the value read, every time."""
-    name = fn.__name__
-
-    def method(owner: Any, *args: Any) -> Any:
-        table = _memos(owner)
-        entry = table.get((name, args))
-        if entry is None:
-            entry = table[(name, args)] = _compute(lambda: fn(owner, *args))
-        return _hand_out(entry)
-
-    method.__doc__, method.__name__ = fn.__doc__, name
-    return method
-
-
-# name -> the memoised method that computes it, called on the owner of derived values (render's
-# Views) to fingerprint the value
-DERIVED: dict[str, Callable[[Any, str], Any]] = {}
-
-
-def derived(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A memoised method `f(self, arg="")` whose value stands for everything it read: reading
-    it records `Derived(name, arg)`, fingerprinted by a digest of the value. The evaluation
-    reads every record, but a story edit that leaves it unchanged must not touch its pages."""
-
-    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
-        def method(owner: Any, arg: str = "") -> Any:
-            table = _memos(owner)
-            entry = table.get((name, arg))
-            if entry is None:
-                with unrecorded():
-                    entry = table[(name, arg)] = (fn(owner, arg) if arg else fn(owner), frozenset())
-            read(Derived(name, arg))
-            return entry[0]
-
-        method.__doc__, method.__name__ = fn.__doc__, fn.__name__
-        DERIVED[name] = method
-        return method
-
-    return wrap
-
-
-# --- inputs ----------------------------------------------------------------------------------
 
 
 class Input(tuple):
@@ -259,7 +159,7 @@ class Presence(Input, tag="presence", fields=("kind", "key")):
     """Whether a record with this key exists (a link drawn or not), not what it says."""
 
     def fingerprint(self, world: Fingerprints) -> str:
-        return "yes" if self.key in world.site.records(self.kind) else "no"
+        return "no" if world.site.records(self.kind).get(self.key) is None else "yes"
 
 
 class KindList(Input, tag="list", fields=("kind",)):
@@ -300,7 +200,7 @@ class TemplateInput(Input, tag="template", fields=("name",)):
         env = world.templates
         try:
             source, filename, _ = env.loader.get_source(env, self.name)
-        except Exception:  # jinja2.TemplateNotFound, or a file that cannot be read
+        except (LookupError, OSError):  # jinja2.TemplateNotFound is both; or a file that cannot be read
             return ABSENT
         return digest(filename, source)
 

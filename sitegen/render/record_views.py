@@ -18,7 +18,7 @@ from sitegen.domain import evaluation
 from sitegen.domain.divisions import Division
 from sitegen.domain.pinyin import sort_key
 from sitegen.link import urls
-from sitegen.link.inputs import memo_property
+from sitegen.link.memo import memo_property
 from sitegen.link.recorded import SiteRecord
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from sitegen.domain.divisions import Division, DivisionTable
 from sitegen.domain.figures import Figures
 from sitegen.domain.pinyin import sort_key
 from sitegen.link import urls
-from sitegen.link.inputs import derived, memo, memo_property
+from sitegen.link.memo import derived, memo, memo_property
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
 from sitegen.render.images import ImageSet

@@ -41,6 +41,7 @@ from sitegen.build import BuildResult, build
 from sitegen.diagnostics import error
 from sitegen.incremental.store import CACHE_DIR
 from sitegen.load.records import load_config
+from sitegen.render.theme import dev_asset
 
 EVENTS_PATH = "/__sitegen/events"
 # Folders of SRC whose files are inputs, watched recursively; SRC itself is watched one level
@@ -50,23 +51,7 @@ INPUT_DIRS = ("content", "static", "templates", "themes")
 DEBOUNCE = 0.1  # seconds of quiet after the last change before a rebuild starts
 PING = 15.0  # seconds between keep-alive comments on an idle event stream
 
-# Injected before </body> of served HTML only. `{generation}` is the build the page was served
-# from: on (re)connecting, the server announces the current build and a page that is behind
-# reloads, so a rebuild finishing while the page was reloading is not missed either.
-_SCRIPT = """<script>(function(){
-var gen=%(generation)d,box=null;
-function overlay(lines){
- if(!box){box=document.createElement("div");box.id="sitegen-error";
-  box.setAttribute("role","alert");
-  box.style.cssText="position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5em;background:rgba(20,0,0,.92);color:#fff;font:14px/1.6 monospace;white-space:pre-wrap";
-  document.body.appendChild(box);}
- box.textContent="sitegen \\u6784\\u5efa\\u5931\\u8d25\\uff08\\u4fee\\u6539\\u540e\\u4f1a\\u81ea\\u52a8\\u91cd\\u65b0\\u6784\\u5efa\\uff09\\n\\n"+lines.join("\\n");}
-var es=new EventSource(%(events)s);
-es.addEventListener("state",function(e){var d=JSON.parse(e.data);
- if(d.ok){if(d.generation!==gen)location.reload();else if(box){box.remove();box=null;}}
- else overlay(d.diagnostics);});
-})();</script>
-"""
+RELOAD_PATH = "/__sitegen/reload.js"  # the default theme's dev/reload.js, served, never written
 
 
 class Hub:
@@ -316,7 +301,8 @@ class DevServer:
         return HTTPStatus.OK, resolved
 
     def inject(self, html: bytes) -> bytes:
-        script = _SCRIPT % {"generation": self.hub.generation, "events": json.dumps(EVENTS_PATH)}
+        """Add the reload script (before </body>) to a page as it is served."""
+        script = f'<script src="{RELOAD_PATH}" data-generation="{self.hub.generation}" data-events="{EVENTS_PATH}"></script>\n'
         data = script.encode("utf-8")
         index = html.rfind(b"</body>")
         return html[:index] + data + html[index:] if index >= 0 else html + data
@@ -334,8 +320,11 @@ def _handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
             self._respond(head=True)
 
         def do_GET(self) -> None:
-            if urlsplit(self.path).path == EVENTS_PATH:
+            path = urlsplit(self.path).path
+            if path == EVENTS_PATH:
                 self._events()
+            elif path == RELOAD_PATH:
+                self._send(HTTPStatus.OK, dev_asset("reload.js").read_bytes(), "text/javascript; charset=utf-8", head=False)
             else:
                 self._respond(head=False)
 
