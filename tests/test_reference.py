@@ -81,7 +81,7 @@ FORBIDDEN = [
     "shared/" + "design",
     r"\b(?:PRODUCT|ARCHITECTURE|LIBRARIES)\." + "md",
     "REPLACE" + "-ME",
-    r"\.invalid/",
+    r"\." + "invalid/",
     r"/work/" + r"(?:main|wt|shared|notes)",
 ]
 SKIP_DIRS = {".git", ".venv", "venv", "output", "public", ".sitegen-cache", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache"}
