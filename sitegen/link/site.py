@@ -17,9 +17,10 @@ from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import coverage
 from sitegen.domain.divisions import DivisionTable
 from sitegen.domain.pinyin import sort_key, tag_slugs
+from sitegen.domain.scope import Scope, build_scope
 from sitegen.link import urls
 from sitegen.load.config import SiteConfig
-from sitegen.load.records import Record, latest_content_date
+from sitegen.load.records import LedgerDate, Record, ledger_date
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Site:
     config: SiteConfig
     divisions: DivisionTable
     as_of: date
+    as_of_source: str  # where `as_of` came from: the option, the config or a ledger field
     associations: Mapping[str, Record]  # region -> record, every status
     projects: Mapping[str, Record]  # slug -> record, sorted by title pinyin
     stories: tuple[Record, ...]  # published, newest first
@@ -39,6 +41,7 @@ class Site:
     stories_of_project: Mapping[str, tuple[Record, ...]]
     tag_slug: Mapping[str, str]  # tag -> slug
     stories_of_tag: Mapping[str, tuple[Record, ...]]  # tag -> stories
+    scope: Scope
     coverage: coverage.CoverageReport
 
     def is_model(self, region: str) -> bool:
@@ -48,6 +51,10 @@ class Site:
         titles = set(self.config.model_titles)
         record = self.associations[region]
         return sorted({h.year for h in record.data.honors if h.title in titles})
+
+    def in_scope(self, region: str) -> bool:
+        """An association counted by this site (not an ancestor shown for context)."""
+        return self.scope.contains(region)
 
     def href(self, route: str) -> str:
         return urls.href(self.config.base_path, route)
@@ -71,6 +78,9 @@ def link(
         associations.setdefault(record.key, record)
     projects = {r.key: r for r in sorted(by_kind["project"], key=lambda r: (sort_key(r.data.title), r.key))}
 
+    scope = build_scope(config.scope, divisions, config.coverage.count_zones)
+    for record in associations.values():
+        diagnostics += _check_scope(record, scope, divisions)
     for record in by_kind["project"]:
         diagnostics += _check_association_ref(record, associations)
     for record in by_kind["story"]:
@@ -105,19 +115,14 @@ def link(
         for tag in dict.fromkeys(record.data.tags):
             stories_of_tag[tag].append(record)
 
-    now = as_of or config.as_of or latest_content_date(records) or date(2000, 1, 1)
-    report = coverage.compute(
-        (r.data for r in associations.values()),
-        divisions,
-        config.milestones,
-        now,
-        config.coverage.count_zones,
-    )
+    now = _now(records, config, as_of)
+    report = coverage.compute((r.data for r in associations.values()), scope, config.milestones, now.day)
     site = Site(
         src=src,
         config=config,
         divisions=divisions,
-        as_of=now,
+        as_of=now.day,
+        as_of_source=now.source,
         associations=MappingProxyType(associations),
         projects=MappingProxyType(projects),
         stories=stories,
@@ -129,9 +134,20 @@ def link(
         stories_of_project=_freeze(stories_of_project),
         tag_slug=MappingProxyType(tag_slugs(stories_of_tag)),
         stories_of_tag=_freeze(stories_of_tag),
+        scope=scope,
         coverage=report,
     )
     return site, diagnostics
+
+
+def _now(records: list[Record], config: SiteConfig, as_of: date | None) -> LedgerDate:
+    """"Now" for every figure: --as-of, else the config's as_of, else the ledger date."""
+    if as_of is not None:
+        return LedgerDate(as_of, "命令行选项 --as-of")
+    if config.as_of is not None:
+        return LedgerDate(config.as_of, "sitegen.yaml 的 as_of")
+    found = ledger_date(records)
+    return found or LedgerDate(date(2000, 1, 1), "协会台账中没有任何日期，暂用 2000-01-01")
 
 
 def _freeze(mapping: Mapping[str, list]) -> Mapping[str, tuple]:
@@ -145,6 +161,18 @@ def _nearest_parent(region: str, divisions: DivisionTable, associations: Mapping
         if ancestor.code in associations:
             return ancestor.code
     return None
+
+
+def _check_scope(record: Record, scope: Scope, divisions: DivisionTable) -> list[Diagnostic]:
+    region = record.key
+    if region not in divisions or scope.contains(region) or scope.is_ancestor(region):
+        return []
+    line, col = record.position("region")
+    place = divisions.full_name(region)
+    wanted = "、".join(f"{code} {divisions.get(code).name}" for code in scope.regions)  # type: ignore[union-attr]
+    return [
+        error(record.path, line, col, "out-of-scope", f"协会 {region}（{place}）不在本站的统计范围（scope：{wanted}）之内：请删除这份台账，或在 sitegen.yaml 的 scope 中加入它所在的地区")
+    ]
 
 
 def _check_association_ref(record: Record, associations: Mapping[str, Record]) -> list[Diagnostic]:

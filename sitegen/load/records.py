@@ -6,6 +6,7 @@ References between records are resolved later, in `link.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
-from sitegen.domain.divisions import DivisionTable
+from sitegen.domain.divisions import DivisionTable, load_divisions
+from sitegen.domain.scope import scope_problems
 from sitegen.load.config import CONFIG_FILE, SiteConfig
 from sitegen.load.models import MODELS, Association, Page, Project, Story
 from sitegen.load.sources import (
@@ -24,7 +26,7 @@ from sitegen.load.sources import (
     split_front_matter,
     suggest_slug,
 )
-from sitegen.load.validate import validate_model
+from sitegen.load.validate import field_label, validate_model
 from sitegen.load.yamlsafe import Locator, load_yaml
 
 if TYPE_CHECKING:
@@ -69,6 +71,11 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return None, parsed.diagnostics
     config, problems = validate_model(SiteConfig, parsed.data, parsed.locator, str(path), code="config")
     problems += privacy.scan(text, path, config.privacy.allow if config else ())
+    if config is not None:
+        for index, message in scope_problems(config.scope, load_divisions()):
+            line, col = parsed.locator.value(("scope", index))
+            problems.append(error(path, line, col, "config", f"scope：{message}"))
+            config = None
     if config is not None and config.theme != "default" and not (src / "themes" / config.theme).is_dir():
         line, col = parsed.locator.value(("theme",))
         problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))
@@ -194,23 +201,38 @@ def _duplicate_regions(records: list[Record]) -> list[Diagnostic]:
     return problems
 
 
-def latest_content_date(records: list[Record]) -> date | None:
-    """The latest date field of any non-draft record, nested ones included."""
-    latest: date | None = None
-    for record in records:
-        if record.draft:
+@dataclass(frozen=True)
+class LedgerDate:
+    """The day the figures are "as of", and where it came from (for `check` to say)."""
+
+    day: date
+    source: str
+
+
+def ledger_date(records: list[Record]) -> LedgerDate | None:
+    """The latest date field of any association record, nested ones included (trainings,
+    `volunteers.as_of`, `joined` …). Stories, projects and pages never move it: adding a story
+    must not re-date a single figure."""
+    latest: tuple[date, Record, tuple[str | int, ...]] | None = None
+    for record in sorted(records, key=lambda r: r.source.rel):
+        if record.kind != "association" or record.draft:
             continue
-        for value in _dates(record.data.model_dump()):
-            latest = value if latest is None or value > latest else latest
-    return latest
+        for loc, value in _dates(record.data.model_dump(), ()):
+            if latest is None or value > latest[0]:
+                latest = (value, record, loc)
+    if latest is None:
+        return None
+    day, record, loc = latest
+    line, _ = record.position(*loc)
+    return LedgerDate(day, f"{record.source.rel} 第 {line} 行的 {field_label(loc)}，即协会台账中最晚的日期")
 
 
-def _dates(value: Any):
+def _dates(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], date]]:
     if isinstance(value, date):
-        yield value
+        yield loc, value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _dates(item)
+        for key, item in value.items():
+            yield from _dates(item, (*loc, key))
     elif isinstance(value, list):
-        for item in value:
-            yield from _dates(item)
+        for index, item in enumerate(value):
+            yield from _dates(item, (*loc, index))
