@@ -25,12 +25,11 @@ from sitegen.domain.scope import Scope
 from sitegen.incremental import deps
 from sitegen.link import urls
 from sitegen.link.site import Site
+from sitegen.load.models import PROJECT_STATUS_LABELS, STATUS_LABELS
 from sitegen.load.records import Record
 from sitegen.render.images import ImageSet
 
 LEVEL_LABELS = {"national": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "县级"}
-STATUS_LABELS = {"active": "正常", "preparing": "筹备中", "dissolved": "已撤销"}
-PROJECT_STATUS_LABELS = {"running": "进行中", "paused": "暂停", "completed": "已结项"}
 
 
 @dataclass(frozen=True)
