@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
-from sitegen.diagnostics import Diagnostic, error, warning
+from sitegen.diagnostics import Diagnostic, error
 from sitegen.domain import coverage
 from sitegen.domain.divisions import DivisionTable
 from sitegen.domain.pinyin import sort_key, tag_slugs
 from sitegen.domain.scope import Scope, build_scope
-from sitegen.link import urls
+from sitegen.link import references, urls
 from sitegen.load.config import SiteConfig
 from sitegen.load.records import LedgerDate, Record, ledger_date
 
@@ -34,6 +34,7 @@ class Site:
     projects: Mapping[str, Record]  # slug -> record, sorted by title pinyin
     stories: tuple[Record, ...]  # published, newest first
     pages: tuple[Record, ...]  # published, by menu then slug
+    drafts: frozenset[str]  # routes of the draft stories and pages, built or not
     parent: Mapping[str, str | None]  # region -> nearest existing association up the chain
     members: Mapping[str, tuple[str, ...]]  # region -> member associations (not dissolved)
     projects_of: Mapping[str, tuple[str, ...]]  # region -> project slugs
@@ -67,25 +68,29 @@ def link(
     records: list[Record],
     include_drafts: bool = False,
     as_of: date | None = None,
+    failed: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[Site, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
+    """`failed`: (kind, key) of files that exist but did not load; their errors are reported
+    already, so references to them are not reported again."""
     by_kind: dict[str, list[Record]] = defaultdict(list)
     for record in sorted(records, key=lambda r: r.source.rel):
         by_kind[record.kind].append(record)
 
-    associations: dict[str, Record] = {}
-    for record in by_kind["association"]:
-        associations.setdefault(record.key, record)
+    held = references.ledger(
+        by_kind["association"], divisions, references.references(records), (k for kind, k in failed if kind == "association")
+    )
+    associations, quiet, diagnostics = held.associations, held.quiet, held.diagnostics
     projects = {r.key: r for r in sorted(by_kind["project"], key=lambda r: (sort_key(r.data.title), r.key))}
+    failed_projects = {key for kind, key in failed if kind == "project"}
 
     scope = build_scope(config.scope, divisions, config.coverage.count_zones)
     for record in associations.values():
         diagnostics += _check_scope(record, scope, divisions)
     for record in by_kind["project"]:
-        diagnostics += _check_association_ref(record, associations)
+        diagnostics += references.check_association_ref(record, associations, quiet)
     for record in by_kind["story"]:
-        diagnostics += _check_association_ref(record, associations)
-        diagnostics += _check_project_ref(record, projects)
+        diagnostics += references.check_association_ref(record, associations, quiet)
+        diagnostics += references.check_project_ref(record, projects, failed_projects)
     for record in by_kind["page"]:
         if record.key in urls.RESERVED:
             diagnostics.append(error(record.path, 1, 1, "route-conflict", f"自由页面“{record.key}”会覆盖网站自动生成的 /{record.key}/，请换一个文件名"))
@@ -127,6 +132,7 @@ def link(
         projects=MappingProxyType(projects),
         stories=stories,
         pages=pages,
+        drafts=frozenset((urls.story if r.kind == "story" else urls.page)(r.key) for r in (*by_kind["story"], *by_kind["page"]) if r.draft),
         parent=MappingProxyType(parent),
         members=_freeze({k: sorted(v, key=name_order) for k, v in members.items()}),
         projects_of=_freeze(projects_of),
@@ -173,25 +179,3 @@ def _check_scope(record: Record, scope: Scope, divisions: DivisionTable) -> list
     return [
         error(record.path, line, col, "out-of-scope", f"协会 {region}（{place}）不在本站的统计范围（scope：{wanted}）之内：请删除这份台账，或在 sitegen.yaml 的 scope 中加入它所在的地区")
     ]
-
-
-def _check_association_ref(record: Record, associations: Mapping[str, Record]) -> list[Diagnostic]:
-    region = record.data.association
-    if region is None or region in associations:
-        return []
-    line, col = record.position("association")
-    return [error(record.path, line, col, "unknown-reference", f"协会“{region}”不存在：content/associations/ 下没有区划代码为 {region} 的协会，请核对代码或先添加该协会")]
-
-
-def _check_project_ref(record: Record, projects: Mapping[str, Record]) -> list[Diagnostic]:
-    slug = record.data.project
-    if slug is None:
-        return []
-    line, col = record.position("project")
-    target = projects.get(slug)
-    if target is None:
-        return [error(record.path, line, col, "unknown-reference", f"项目“{slug}”不存在：content/projects/ 下没有 {slug}.yaml，请核对项目文件名")]
-    host = target.data.association
-    if record.data.association and host != record.data.association:
-        return [warning(record.path, line, col, "reference-mismatch", f"项目“{slug}”由协会 {host} 承办，与本文的 association {record.data.association} 不一致，请核对")]
-    return []
