@@ -18,10 +18,10 @@ from sitegen.render import opendata
 
 @click.command("coverage")
 @SRC_OPTION
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="统计日期 YYYY-MM-DD（默认取配置或内容中的最新日期）")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="统计日期 YYYY-MM-DD（默认取 sitegen.yaml 的 as_of，或协会台账中最晚的日期）")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def coverage_command(src: Path, as_of, fmt: str) -> None:
-    """县级青年志愿者协会覆盖率（全国与各省）。"""
+    """县级青年志愿者协会覆盖率：本站统计范围（scope）合计及其下一级各地，与网站的 /data/coverage.csv 相同。"""
     day: date | None = as_of.date() if as_of else None
     result = analyse(existing_src(src), as_of=day)
     if has_errors(result.diagnostics) or result.site is None:

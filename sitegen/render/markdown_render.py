@@ -332,7 +332,7 @@ def link_targets(text: str) -> Iterator[tuple[int, str]]:
     masked = _mask_code(text)
     for pattern in (_MD_LINK_RE, _MD_REF_RE):
         for m in pattern.finditer(masked):
-            yield m.start("url"), m.group("url")
+            yield m.start("url"), html.unescape(m.group("url"))  # as the browser will read it
     for m in _SRC_TAG_RE.finditer(masked):
         name = m.group("name").lower()
         if name not in ("a", "img"):
