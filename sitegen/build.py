@@ -23,6 +23,7 @@ from sitegen.link import urls
 from sitegen.link.site import Site, link
 from sitegen.load.records import load_config, load_records
 from sitegen.render import images, opendata
+from sitegen.render.linkcheck import check_links
 from sitegen.render.pages import Reuse, render_pages
 from sitegen.render.templates import render_markdown, static_files
 from sitegen.render.views import Views
@@ -84,12 +85,12 @@ def analyse(
         config = config.with_base_url(base_url)
     divisions = load_divisions()
     record_cache = RecordCache(src / CACHE_DIR, f"{config!r}\0{src.resolve()}") if cache else None
-    records, problems = load_records(src, config, divisions, record_cache)
-    result.diagnostics += problems
+    loaded = load_records(src, config, divisions, record_cache)
+    result.diagnostics += loaded.diagnostics
     if record_cache is not None:
         record_cache.save()
         pinyin.load_keys(src / CACHE_DIR / PINYIN_FILE)
-    site, problems = link(src, config, divisions, records, include_drafts, as_of)
+    site, problems = link(src, config, divisions, loaded.records, include_drafts, as_of, loaded.failed)
     result.diagnostics += problems
     result.site = site
     return result
@@ -142,6 +143,7 @@ def render(
             )
         else:
             generated[route] = path
+    result.diagnostics += check_links(site, generated)
     result.files = generated
     return result
 

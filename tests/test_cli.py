@@ -181,3 +181,8 @@ def test_progress_line_only_on_a_terminal(small_site: Path, tmp_path: Path, monk
     drawn.clear()
     cli.main.main(["build", "-s", str(small_site), "-o", str(tmp_path / "out"), "-q"], standalone_mode=False)
     assert drawn == []
+
+
+def test_check_says_which_date_the_figures_are_as_of(small_site: Path) -> None:
+    result = run("check", "-s", str(small_site))
+    assert "统计日期：各项数字截至 " in result.stderr and "即协会台账中最晚的日期" in result.stderr

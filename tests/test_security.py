@@ -41,7 +41,7 @@ def all_output(out: Path) -> str:
 
 HOSTILE_LINES = {
     "script": "<script>alert(1)</script>",
-    "onerror": '<img src="x.png" onerror="alert(2)">',
+    "onerror": '<img src="/img/a.svg" onerror="alert(2)">',  # an image of the site: only onerror is wrong
     "mixed-case-js-link": "[a](JaVaScRiPt:alert(3))",
     "entity-js-link": '<a href="&#106;avascript:alert(4)">b</a>',
     "entity-js-markdown": "[c](&#x6A;avascript:alert(5))",

@@ -240,3 +240,25 @@ def test_pre_commit_hook_runs_check_on_content_changes() -> None:
     for path in ("README.md", "static/img/a.png", "docs/content/x.md"):
         assert not files.search(path), path
     assert run(*shlex.split(hook["entry"])[1:], "-s", str(ROOT)).exit_code == 0
+
+
+def test_a_new_county_site_is_about_its_county_and_calm(site: Path) -> None:
+    """`init --region R` writes `scope: [R]`; the starter's home page shows the county's status,
+    not a national 0.0%, no empty volunteer figure, no row of 0-project brands, and its
+    checklist shows what the ledger does not record yet as a to-do, not as failures."""
+    from conftest import text_of
+
+    from sitegen.load.records import load_config
+
+    config, _ = load_config(site)
+    assert config is not None and config.scope == ["330106"]
+    built = run("build", "-s", str(site), "-q")
+    assert built.exit_code == 0, built.output
+    out = site / "output"
+    home = text_of(out / "index.html")
+    figures = home.split("关键数据")[1].split("最新典型事迹")[0]
+    assert "%" not in figures and "已建" in figures and "注册志愿者" not in figures
+    assert "0 个项目" not in home and "其他品牌：" in home
+    assert "北京市" not in text_of(out / "coverage/index.html") and not (out / "regions").exists()
+    association = text_of(out / "associations/330106/index.html")
+    assert "台账未登记" in association and "补全台账后得分会随之更新" in association

@@ -52,15 +52,24 @@ def rules() -> list[tuple[str, str]]:
         ("文件与 YAML", """内容文件一律用 UTF-8 保存（否则 `encoding`）。YAML 按 1.2 核心规则读取：`yes`、`no`、`on`、`off`
 仍是文字，`9:30` 不会变成数字；只有 `true`/`false` 是布尔值。不支持锚点和别名（`&`、`*`）与自定义标签（`yaml-syntax`），
 同一映射中的键不能重复（`duplicate-yaml-key`）。日期一律写成 `YYYY-MM-DD`（`invalid-date`）。
+中文输入法的全角符号（`：` `，` `、` `；` `－` `【】` `［］` `｛｝`、全角空格）写在 YAML 语法的位置上时，
+报 `yaml-syntax`，指出是哪个字符、在哪一行哪一列；`[…]` 列表里的全角逗号也算，正文和文字值里的不算。
 错误的行号、列号从 1 开始，从文件开头数（Markdown 的头信息也算在内）；取值错误指向值，未知字段指向字段名，
 缺少字段指向缺它的那个映射。"""),
         ("文件名与键", f"""协会文件以区划代码命名：`content/associations/<region>.yaml`（名字不符时警告 `file-name`）；
 `region` 可以加引号，也可以直接写成整数。项目、事迹和页面的文件名就是它们的网址，必须匹配 `{SLUG_RE.pattern}`
 （小写字母、数字和连字符；否则 `file-name`，并建议一个名字）。同一区划只能有一条协会记录，文件名相同的项目等同理：
-重复时后一个文件（按路径排序）报 `duplicate-key`，并指出前一个文件。"""),
+重复时报 `duplicate-key`：报在文件名与区划代码不符的那个文件上（都不符时报在按路径排序的后一个上），
+写出两个地名和改法，从不报在以该区划命名的文件上。文件名是另一个有效区划代码、又有记录按文件名引用它时，
+`file-name` 是错误而不是警告，那些引用不再另外报错。"""),
         ("引用", """项目的 `association`、事迹的 `association` 和 `project` 必须指向已有的记录（`unknown-reference`，
 指在引用它的那一行）。事迹同时写了协会和项目时，项目必须由该协会承办（否则警告 `reference-mismatch`）。
-`images`、`cover` 是 `static/` 下的路径，不以 `/` 开头，文件必须存在（`missing-file`）。"""),
+`images`、`cover` 是 `static/` 下的路径，不以 `/` 开头，文件必须存在（`missing-file`）。
+一处错误只报一次：文件存在但没能读入或校验失败的记录，只在它自己的文件上报错，引用它的记录不再报 `unknown-reference`；
+写错的必填字段（如 `nmae`）只报一个 `unknown-field`，并写出正确的字段名。
+品牌、项目和协会的 `status` 等词表写键或中文名都可以（`brand: 金晖助老` 即 `jinhui`）；写错时提示以“键（中文名）”列出全部可选项。
+正文和 `description` 中的站内链接、图片必须指向存在的页面、文件和锚点（`broken-link`，指在链接所在的行列）；
+带不带 `base_url` 的子路径、结尾的 `/` 或 `index.html` 都可以；指向草稿时给出警告。"""),
         ("协会状态与日期", """`status` 为 `active`（默认）时必须写 `founded`；`preparing`（筹备中）可以不写；
 `dissolved`（已撤销）时必须写 `dissolved` 日期，且不早于 `founded`；其他状态不能写 `dissolved`（`invalid-value`）。
 统一社会信用代码按 GB 32100-2015 核对校验位（`credit-code`）。"""),
@@ -75,7 +84,15 @@ def rules() -> list[tuple[str, str]]:
 “今天”是 `as_of`（或 `sitegen coverage --as-of`），否则是**台账日期**：所有非草稿协会记录中最晚的日期字段
 （`founded`、`dissolved`、`updated`、`volunteers.as_of`、培训、荣誉、团体会员加入日期等，嵌套的也算）。
 事迹、项目和页面不影响台账日期；构建永远不读机器的时钟。页面上的比例四舍五入到一位小数（1/16 → 6.3%），
-数据文件给出个数和未取整的比例。"""),
+数据文件给出个数和未取整的比例。`sitegen check` 会写出统计日期和它的来源（哪个文件哪一行的哪个字段，或配置）。"""),
+        ("统计范围", """`scope` 列出本站所讲的地区（默认 `[100000]` 全国；也可以是一个省、一个市、一个县或几个省）。
+所有数字、名单和页面只统计范围内的县级单位：首页的覆盖率、`/coverage/`（各行是范围的下一级：全国网站是各省，
+省网站是各市，市网站是各区县）、尚未建会的名单、评估，以及地区页（范围内每个省一页；范围在一个省之内时，范围内每个市也有一页）。
+范围外的地区不会被说成“未建”或 0%。范围全是县级单位时只显示各自的状态（已建、筹备中、未建），不显示百分比。
+`coverage.json` 有 `scope: {regions, counties, covered, rate, series}`；`national` 只在全国范围时出现；
+`provinces` 只列范围内的省，每个省只统计它在范围内的县级单位。范围外的协会台账报 `out-of-scope`，
+范围上级的协会除外：它们出现在面包屑和上级协会中，不计入任何统计。区划代码不在表中、重复、互相包含，
+或 `100000` 与其他代码同列时报 `config`。"""),
         ("示范协会", f"""荣誉 `honors` 的 `title` 与 `model_titles` 中某一项**完全一致**时，协会在该年份（`year`）标为示范协会。
 默认的示范称号：{"、".join(DEFAULT_MODEL_TITLES)}。配置了 `brands`、`targets`、`funding` 或 `model_titles` 时，
 写出的列表替换默认值，而不是追加。"""),
@@ -86,7 +103,7 @@ def rules() -> list[tuple[str, str]]:
 经核实可以公开的号码写在 `privacy.allow` 中。"""),
         ("Markdown 与 HTML", f"""正文和 `description` 用 Markdown 书写。其中的 HTML 只保留这些标签：{_codes(ALLOWED_TAGS)}；
 链接只允许 {_codes(ALLOWED_SCHEMES)} 和站内地址。被去掉的部分在它所在的行给出警告 `unsafe-html`。
-以 `/` 开头的链接和图片会自动加上 `base_url` 的子路径。中文行与行之间的换行不会变成空格。"""),
+以 `/` 开头的链接和图片会自动加上 `base_url` 的子路径（已经写了子路径的不再重复加）。中文行与行之间的换行不会变成空格。"""),
         ("网址", f"""所有输出路径都是 ASCII。自由页面在 `/<文件名>/`；它的文件名不能占用网站自己的栏目：{_codes(RESERVED)}。
 `static/` 中的文件原样复制到网站根目录（`static/img/a.png` → `/img/a.png`）；它与生成的页面同名时报 `route-conflict`。
 标签的网址是它的拼音，音节之间用连字符（`留守儿童` → `liu-shou-er-tong`；`AI` → `ai`；ü 写作 v），

@@ -53,7 +53,7 @@ class Starter:
 def site_files(starter: Starter, divisions: DivisionTable, today: date) -> dict[str, str]:
     """Path relative to the new site -> text, for every file `init` writes."""
     name = scaffold.default_association_name(starter.region, divisions)
-    config_text = _config_text(starter.title, starter.base_url, f"{name}的组织台账、志愿服务项目库和青年志愿者典型事迹。")
+    config_text = _config_text(starter.title, starter.base_url, f"{name}的组织台账、志愿服务项目库和青年志愿者典型事迹。", starter.region, divisions)
     config = SiteConfig(title=starter.title, base_url=starter.base_url)
     files = {
         CONFIG_FILE: config_text,
@@ -136,7 +136,7 @@ def _template(name: str) -> str:
     return (resources.files("sitegen") / "starter" / name).read_text(encoding="utf-8")
 
 
-def _config_text(title: str, base_url: str, description: str) -> str:
+def _config_text(title: str, base_url: str, description: str, region: str, divisions: DivisionTable) -> str:
     return f"""# yaml-language-server: $schema={schema.SCHEMA_DIR}/{schema.file_name(schema.CONFIG_SCHEMA)}
 # 网站配置。在 VS Code 中把鼠标停在字段名上可以看到说明；完整说明见 sitegen 的编辑指南。
 title: {q(title)}
@@ -146,6 +146,9 @@ title: {q(title)}
 base_url: {q(base_url)}
 language: zh-CN
 description: {q(description)}
+# 统计范围：本站所讲的地区。覆盖率、评估和各项数字只统计范围内的县级单位，范围外的地区不作结论。
+# 可以写几个区划代码，例如 [330000, 460000]；全国性网站写 [100000]。
+scope: ["{region}"]                # {divisions.full_name(region)}
 # “编辑此页”链接：仓库的编辑地址前缀，后面会接上文件路径。
 # edit_url: https://github.com/组织/仓库/edit/main/
 per_page: 20                       # 事迹列表每页条数

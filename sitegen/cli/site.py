@@ -134,6 +134,8 @@ def check_command(src: Path, fmt: str) -> None:
     result = check(existing_src(src))
     print_diagnostics(result.diagnostics, fmt)
     if fmt in ("text", "github"):
+        if result.site is not None:
+            click.echo(f"统计日期：各项数字截至 {result.site.as_of}（来源：{result.site.as_of_source}）", err=True)
         state = "未通过" if has_errors(result.diagnostics) else "通过"
         click.echo(f"检查{state}：{summary(result.diagnostics)}", err=True)
     sys.exit(1 if has_errors(result.diagnostics) else 0)

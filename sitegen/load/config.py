@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from sitegen.load.fieldtypes import Closed, IsoDate, StrictBool, StrictInt, Text
+from sitegen.load.fieldtypes import Closed, IsoDate, RegionRef, StrictBool, StrictInt, Text
 
 DEFAULT_BRANDS: dict[str, dict[str, str]] = {
     "guanai": {"name": "关爱行动", "description": "关爱农民工子女、留守儿童等青少年群体的志愿服务。"},
@@ -96,7 +96,7 @@ class SiteConfig(Closed):
     language: str = _f("语言", "网页语言，默认 zh-CN", "zh-CN")
     description: str = _f("网站简介", "一段话，显示在首页并供搜索引擎使用", "")
     theme: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] = _f("主题", "默认 default；自定义主题放在 themes/<主题名>/", "default")
-    as_of: IsoDate | None = _f("统计日期", "覆盖率的“当前日期”，YYYY-MM-DD；不填时取内容中最晚的日期", None)
+    as_of: IsoDate | None = _f("统计日期", "各项统计数字的“当前日期”，YYYY-MM-DD；不填时取协会台账中最晚的日期（事迹、项目、页面的日期不算）", None)
     edit_url: Annotated[str, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = _f(
         "“编辑此页”链接前缀", "仓库的编辑地址，后接文件路径，例如：https://github.com/组织/仓库/edit/main/", None
     )
@@ -118,6 +118,12 @@ class SiteConfig(Closed):
     coverage: CoverageConfig = _f("覆盖率统计", "milestones 阶段目标和 count_zones 是否统计开发区", default_factory=CoverageConfig)
     privacy: PrivacyConfig = _f("信息安全", "allow：可以公开的号码", default_factory=PrivacyConfig)
     search: StrictBool = _f("站内搜索", "是否生成站内搜索，默认 true", True)
+    scope: Annotated[list[RegionRef], Field(min_length=1)] = _f(
+        "统计范围",
+        "本站所讲的地区（区划代码列表）：全国 [100000]（默认），一个省 [330000]，一个市 [330100]，一个县 [330106]，或几个省 [330000, 460000]。"
+        "各项数字、覆盖率、评估和地区页只统计范围内的县级单位；范围外的协会台账是错误，范围所在的上级协会除外",
+        default_factory=lambda: ["100000"],
+    )
 
     @property
     def base_path(self) -> str:

@@ -28,13 +28,32 @@ from sitegen.load.fieldtypes import (
     TargetGroup,
     Text,
     Year,
+    choice,
 )
 
-AssociationKind = Literal["青年志愿者协会", "志愿者协会", "志愿服务联合会"]
-AssociationStatus = Literal["active", "preparing", "dissolved"]
-TeamType = Literal["乡镇街道", "学校", "行业", "企业", "社区", "其他"]
-BaseType = Literal["青年之家", "党群服务中心", "公共文化设施", "社区", "其他"]
-ProjectStatus = Literal["running", "paused", "completed"]
+# Fixed vocabularies: key -> the Chinese name shown on pages. Either may be written in a file
+# (`status: 筹备中` is `preparing`); a wrong value's message lists every "键（中文名）".
+STATUS_LABELS = {"active": "正常", "preparing": "筹备中", "dissolved": "已撤销"}
+PROJECT_STATUS_LABELS = {"running": "进行中", "paused": "暂停", "completed": "已结项"}
+KIND_WORDS = ("青年志愿者协会", "志愿者协会", "志愿服务联合会")
+TEAM_TYPE_WORDS = ("乡镇街道", "学校", "行业", "企业", "社区", "其他")
+BASE_TYPE_WORDS = ("青年之家", "党群服务中心", "公共文化设施", "社区", "其他")
+
+
+def _named(options: dict[str, str], label: str) -> Any:
+    """The Literal of `options`' keys, also accepting their names (in the editors' schema too)."""
+    return Annotated[
+        Literal[tuple(options)],  # type: ignore[valid-type]
+        choice(options, label),
+        Field(json_schema_extra={"enum": list(dict.fromkeys([*options, *options.values()]))}),
+    ]
+
+
+AssociationKind = _named({w: w for w in KIND_WORDS}, "协会类型")
+AssociationStatus = _named(STATUS_LABELS, "状态")
+TeamType = _named({w: w for w in TEAM_TYPE_WORDS}, "服务队类型")
+BaseType = _named({w: w for w in BASE_TYPE_WORDS}, "阵地类型")
+ProjectStatus = _named(PROJECT_STATUS_LABELS, "项目状态")
 # Under static/, relative, no "..", no backslash or colon (the rule in load._static_file).
 STATIC_PATH_PATTERN = r"^(?!/)(?!(?:.*/)?\.\.(?:/|$))[^\\:]+$"
 StaticPath = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": STATIC_PATH_PATTERN})]

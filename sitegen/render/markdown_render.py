@@ -325,6 +325,26 @@ def _scan(text: str, raw_tags: set[str]) -> Iterator[tuple[int, str]]:
                 yield m.start("url"), _scheme_message(scheme)
 
 
+def link_targets(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, URL) of every link and image in Markdown source: inline `[..](url)` and
+    `![..](url)`, reference definitions `[id]: url` and raw `<a href>` / `<img src>`; code
+    spans and blocks are skipped. For the broken-link check (render/linkcheck.py)."""
+    masked = _mask_code(text)
+    for pattern in (_MD_LINK_RE, _MD_REF_RE):
+        for m in pattern.finditer(masked):
+            yield m.start("url"), html.unescape(m.group("url"))  # as the browser will read it
+    for m in _SRC_TAG_RE.finditer(masked):
+        name = m.group("name").lower()
+        if name not in ("a", "img"):
+            continue
+        wanted = "href" if name == "a" else "src"
+        attrs_start = m.start("attrs")
+        for a in _SRC_ATTR_RE.finditer(m.group("attrs")):
+            group = next((g for g in ("dq", "sq", "uq") if a.group(g) is not None), None)
+            if a.group("name").lower() == wanted and group is not None:
+                yield attrs_start + a.start(group), html.unescape(a.group(group))
+
+
 # --- Renderer ------------------------------------------------------------------------------
 
 
@@ -367,15 +387,20 @@ class MarkdownRenderer:
         diagnostics.sort(key=lambda d: (d.line, d.column, d.message))
         return clean, diagnostics
 
+    def _rebase(self, u: re.Match[str]) -> str:
+        """Prefix a root-relative URL with the base path, unless the editor already wrote it."""
+        url = u.group(2)
+        if (url + "/").startswith(self._prefix + "/"):
+            return f'{u.group(1)}{url}"'
+        return f'{u.group(1)}{self._prefix}{url}"'
+
     def _postprocess(self, sanitized: str) -> str:
         """Rebase root-relative href/src onto base_path; mark external links."""
 
         def fix_tag(m: re.Match[str]) -> str:
             attrs = m.group(2)
             if self._prefix:
-                attrs = _OUT_URL_ATTR_RE.sub(
-                    lambda u: f'{u.group(1)}{self._prefix}{u.group(2)}"', attrs
-                )
+                attrs = _OUT_URL_ATTR_RE.sub(self._rebase, attrs)
             if m.group(1) == "a" and _EXTERNAL_HREF_RE.search(attrs):
                 attrs += ' rel="noopener noreferrer"'
             return f"<{m.group(1)}{attrs}{m.group(3)}>"

@@ -75,24 +75,40 @@ def _area(area: AreaCoverage, series: bool) -> dict[str, Any]:
 
 
 def coverage_document(report: CoverageReport) -> dict[str, Any]:
-    return {
+    """`/data/coverage.json`: the scope's figures, `national` only on a national site, and the
+    provinces with units in scope, each counted over those units. (The rows of /coverage/ —
+    cities on a province's site — are in coverage.csv.)"""
+    document: dict[str, Any] = {
         "as_of": report.as_of.isoformat(),
         "milestones": [{"date": m.date.isoformat(), "rate": m.rate} for m in report.milestones],
-        "national": _area(report.national, series=True),
-        "provinces": [{"region": p.region, "name": p.name, **_area(p, series=True)} for p in report.provinces],
+        "scope": {"regions": list(report.scope_regions), **_area(report.scope, series=True)},
     }
+    if report.national is not None:
+        document["national"] = _area(report.national, series=True)
+    document["provinces"] = [{"region": p.region, "name": p.name, **_area(p, series=True)} for p in report.provinces]
+    return document
 
 
 def coverage_json(report: CoverageReport) -> bytes:
     return dumps(coverage_document(report))
 
 
+def coverage_table(report: CoverageReport) -> list[AreaCoverage]:
+    """The rows `coverage.csv` and `sitegen coverage` list: the whole scope, then its areas."""
+    return [report.scope, *(a for a in report.areas if a is not report.scope)]
+
+
+def scope_code(report: CoverageReport, area: AreaCoverage) -> str:
+    """The region column of an area: the scope's codes (space-separated) for the whole scope."""
+    return " ".join(report.scope_regions) if area is report.scope else area.region
+
+
 def coverage_rows(report: CoverageReport) -> tuple[list[str], list[list[Any]]]:
-    header = ["region", "name", "counties", "covered", "rate"]
+    header = ["region", "name", "level", "counties", "covered", "rate"]
     header += [f"covered_{m.date.isoformat()}" for m in report.milestones if m.date <= report.as_of]
     rows = []
-    for area in (report.national, *report.provinces):
-        row: list[Any] = [area.region, area.name, area.counties, area.covered, area.rate]
+    for area in coverage_table(report):
+        row: list[Any] = [scope_code(report, area), area.name, area.level, area.counties, area.covered, area.rate]
         row += [area.covered_on(m.date) for m in report.milestones if m.date <= report.as_of]
         rows.append(row)
     return header, rows
@@ -145,6 +161,82 @@ def projects_csv(site: Site) -> bytes:
     return to_csv(header, rows)
 
 
+def _summary_item(summary: evaluation.Summary) -> dict[str, Any]:
+    return {
+        "associations": summary.count,
+        "points": summary.points,
+        "average": summary.average,
+        "met": {ind.key: summary.met(ind.key) for ind in evaluation.INDICATORS},
+    }
+
+
+def indicator_table() -> list[dict[str, Any]]:
+    return [
+        {
+            "key": ind.key,
+            "name": ind.name,
+            "weight": ind.weight,
+            "explanation": ind.explanation,
+            "checks": [{"key": c.key, "name": c.name, "points": c.points, "rule": c.rule} for c in ind.checks],
+        }
+        for ind in evaluation.INDICATORS
+    ]
+
+
+def evaluation_document(report: evaluation.EvaluationReport, site: Site) -> dict[str, Any]:
+    """The JSON-ready `/data/evaluation.json`: rules, aggregates and every scorecard in scope."""
+    document: dict[str, Any] = {
+        "as_of": report.as_of.isoformat(),
+        "windows": {
+            "trainings": {"from": report.training_from.isoformat(), "to": report.as_of.isoformat()},
+            "updated": {"from": report.fresh_from.isoformat(), "to": report.as_of.isoformat()},
+        },
+        "max_score": evaluation.MAX_SCORE,
+        "indicators": indicator_table(),
+        "scope": {"regions": list(site.scope.regions), **_summary_item(report.scope)},
+    }
+    if report.national is not None:
+        document["national"] = _summary_item(report.national)
+    document["provinces"] = [{"region": p.region, "name": p.name, **_summary_item(p)} for p in report.provinces]
+    document["associations"] = [
+        {
+            "region": card.region,
+            "name": card.name,
+            "province": card.province,
+            "status": card.status,
+            "url": site.href(urls.association(card.region)),
+            "score": card.score,
+            "met": card.met,
+            "indicators": [
+                {
+                    "key": result.indicator.key,
+                    "points": result.points,
+                    "weight": result.indicator.weight,
+                    "checks": [
+                        {"key": c.check.key, "ok": c.ok, "recorded": c.recorded, "points": c.points, "detail": c.detail}
+                        for c in result.checks
+                    ],
+                }
+                for result in card.indicators
+            ],
+        }
+        for card in report.scorecards
+    ]
+    return document
+
+
+def evaluation_rows(report: evaluation.EvaluationReport, site: Site) -> tuple[list[str], list[list[Any]]]:
+    """One CSV row per association: its score and each indicator's points."""
+    header = ["region", "name", "province", "status", "score", *(ind.key for ind in evaluation.INDICATORS), "url"]
+    rows: list[list[Any]] = []
+    for card in report.scorecards:
+        rows.append([
+            card.region, card.name, card.province, card.status, card.score,
+            *(r.points for r in card.indicators), site.href(urls.association(card.region)),
+        ])  # fmt: skip
+    return header, rows
+
+
 # What each file reads (inputs as in deps.py), so a rebuild can keep a file whose inputs
 # did not change instead of serialising the whole ledger again.
 DATA_INPUTS: dict[str, tuple[str, ...]] = {
@@ -172,8 +264,8 @@ def data_files(
         urls.data_file("projects.csv"): lambda: projects_csv(site),
         urls.data_file("coverage.json"): lambda: coverage_json(site.coverage),
         urls.data_file("coverage.csv"): lambda: coverage_csv(site.coverage),
-        urls.data_file("evaluation.json"): lambda: dumps(evaluation.evaluation_document(scored(), site)),
-        urls.data_file("evaluation.csv"): lambda: to_csv(*evaluation.evaluation_rows(scored(), site)),
+        urls.data_file("evaluation.json"): lambda: dumps(evaluation_document(scored(), site)),
+        urls.data_file("evaluation.csv"): lambda: to_csv(*evaluation_rows(scored(), site)),
     }
 
     def scored() -> evaluation.EvaluationReport:

@@ -51,7 +51,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             "featured": [p for p in views.projects if p.featured],
             "latest_stories": latest_stories,
             "stats": _key_figures(site),
-            "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
+            "areas": [a for a in site.coverage.areas if a is not site.coverage.scope],
         },
     )
     nodes = views.directory()
@@ -64,20 +64,21 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             {"association": association},
             lastmod=association.data.updated,
         )
-    for province in site.coverage.provinces:
+    for area in site.coverage.regions:
         deps.use(*coverage_inputs)
-        division = site.divisions.get(province.region)
+        division = site.divisions.get(area.region)
         yield PageJob(
-            urls.region(province.region),
+            urls.region(area.region),
             "region.html",
             {
-                "province": province,
-                "association": views.association(province.region) if province.region in site.associations else None,
-                "nodes": views.directory(province.region),
-                "projects": views.projects_in_province(province.region),
+                "area": area,
+                "association": views.association(area.region) if area.region in site.associations else None,
+                "nodes": views.directory(area.region),
+                "projects": views.projects_in_region(area.region),
                 "division": division,
-                "groups": views.figures.units_by_city(province),
-                "evaluated": views.evaluation.province(province.region),
+                "up": _region_up(site, area.region),
+                "groups": views.figures.units_by_city(area),
+                "evaluated": views.evaluation.region(area.region),
             },
         )
     deps.use(*coverage_inputs)
@@ -90,7 +91,7 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
             "indicators": evaluation.INDICATORS,
             "max_score": evaluation.MAX_SCORE,
             "average_text": evaluation.average_text,
-            "groups": [(s, views.scorecards(s.region)) for s in views.evaluation.provinces if s.count],
+            "groups": views.evaluation_groups(),
         },
     )
     yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
@@ -120,8 +121,16 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
     yield PageJob(urls.NOT_FOUND, "404.html", in_sitemap=False)
 
 
+def _region_up(site: Site, code: str) -> str | None:
+    """The region page above a city's page (its province's), if the site has one."""
+    division = site.divisions.get(code)
+    province = division.province if division is not None and division.level != "province" else None
+    return province if province is not None and site.coverage.region(province) is not None else None
+
+
 def _key_figures(site: Site) -> dict[str, Any]:
-    associations = [r.data for r in site.associations.values()]
+    """The home page's figures, over the associations inside the scope (not its ancestors)."""
+    associations = [r.data for region, r in site.associations.items() if site.in_scope(region)]
     return {
         "associations": sum(1 for a in associations if a.status == "active"),
         "preparing": sum(1 for a in associations if a.status == "preparing"),
@@ -131,15 +140,16 @@ def _key_figures(site: Site) -> dict[str, Any]:
     }
 
 
-def registered_volunteers(site: Site) -> int:
-    """Registered volunteers without double counting: a higher level's figure includes its
-    members', so only associations with no reporting ancestor association are summed."""
+def registered_volunteers(site: Site) -> int | None:
+    """Registered volunteers inside the scope without double counting: a higher level's figure
+    includes its members', so only associations with no reporting ancestor association are
+    summed (`None` when no association inside the scope reports a figure)."""
 
     def reports(region: str) -> bool:
         data = site.associations[region].data
-        return data.volunteers is not None and data.status != "dissolved"
+        return data.volunteers is not None and data.status != "dissolved" and site.in_scope(region)
 
-    total = 0
+    total, reported = 0, False
     for region in site.associations:
         if not reports(region):
             continue
@@ -148,7 +158,8 @@ def registered_volunteers(site: Site) -> int:
             up = site.parent.get(up)
         if up is None:
             total += site.associations[region].data.volunteers.registered
-    return total
+            reported = True
+    return total if reported else None
 
 
 @dataclass

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import multiprocessing
 import traceback
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,29 +92,62 @@ def render_markdown(
     the texts not in the cache are rendered in that many processes (same result)."""
     html: dict[tuple[str, str, str], str] = {}
     diagnostics: list[Diagnostic] = []
-    todo: list[tuple[tuple[str, str, str], str, MarkdownJob]] = []  # (where, cache key, job)
-    records: list[Record] = [*site.associations.values(), *site.projects.values(), *site.stories, *site.pages]
-    for record in records:
-        if record.kind in ("story", "page"):
-            text, first_line, field = record.body, record.body_first_line, "body"
-        else:
-            text, field = record.data.description, "description"
-            first_line = _scalar_first_line(record, field)
-        if not text:
-            continue
-        key = cache.key(text) if cache is not None else ""
+    todo: list[tuple[tuple[str, str, str], str, MarkdownText, MarkdownJob]] = []  # (where, cache key, text, job)
+    for found in markdown_texts(site):
+        record = found.record
+        field = "body" if record.kind in ("story", "page") else "description"
+        key = cache.key(found.text) if cache is not None else ""
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
             html[(record.kind, record.key, field)] = cached
         else:
-            todo.append(((record.kind, record.key, field), key, (text, str(record.path), first_line)))
-    rendered = _render_texts(site.config.base_path, [job for _, _, job in todo], jobs)
-    for (where, key, _), (fragment, problems) in zip(todo, rendered, strict=True):
+            todo.append(((record.kind, record.key, field), key, found, (found.text, str(record.path), found.first_line)))
+    rendered = _render_texts(site.config.base_path, [job for *_, job in todo], jobs)
+    for (where, key, found, _), (fragment, problems) in zip(todo, rendered, strict=True):
         html[where] = fragment
-        diagnostics += problems
+        diagnostics += [replace(d, column=found.column(d.line, d.column)) for d in problems]
         if cache is not None and not problems:
             cache.put(key, fragment)
     return html, diagnostics
+
+
+@dataclass(frozen=True)
+class MarkdownText:
+    """A Markdown text the site shows, and where its characters stand in the record's file."""
+
+    record: Record
+    text: str
+    first_line: int  # the file's line of the text's first line
+    indent: int = 0  # columns a YAML block scalar's lines are indented by
+    lead: int = 0  # columns before the text on its first line (`description: 文字`)
+
+    def column(self, line: int, column: int) -> int:
+        """The file's column of (file line, column within the text's line)."""
+        return column + self.indent + (self.lead if line == self.first_line else 0)
+
+
+def markdown_texts(site: Site) -> Iterator[MarkdownText]:
+    """Every Markdown text the site shows — a story's or page's body, an association's or
+    project's description — with where it stands in its file."""
+    records: list[Record] = [*site.associations.values(), *site.projects.values(), *site.stories, *site.pages]
+    for record in records:
+        if record.kind in ("story", "page"):
+            if record.body:
+                yield MarkdownText(record, record.body, record.body_first_line)
+        elif record.data.description:
+            yield _description(record, record.data.description)
+
+
+def _description(record: Record, text: str) -> MarkdownText:
+    """A YAML string's text: a block scalar (`|`, `>`) starts on the next line, indented."""
+    line, col = record.position("description")
+    lines = record.source.text.split("\n")
+    own = lines[line - 1] if line - 1 < len(lines) else ""
+    if own[col - 1 : col] in ("|", ">"):
+        following = lines[line] if line < len(lines) else ""
+        return MarkdownText(record, text, line + 1, indent=len(following) - len(following.lstrip(" ")))
+    quoted = own[col - 1 : col] in ("'", '"')
+    return MarkdownText(record, text, line, lead=col - 1 + (1 if quoted else 0))
 
 
 def _render_texts(base_path: str, texts: list[MarkdownJob], jobs: int) -> list[tuple[str, list[Diagnostic]]]:
@@ -132,15 +166,6 @@ def _render_texts(base_path: str, texts: list[MarkdownJob], jobs: int) -> list[t
 def _render_chunk(base_path: str, texts: list[MarkdownJob]) -> list[tuple[str, list[Diagnostic]]]:
     renderer = MarkdownRenderer(base_path)
     return [renderer.render(text, path, first_line) for text, path, first_line in texts]
-
-
-def _scalar_first_line(record: Record, field: str) -> int:
-    """First line of a YAML string's text: the next line for block scalars (`|`, `>`)."""
-    line, col = record.position(field)
-    lines = record.source.text.split("\n")
-    if line - 1 < len(lines) and lines[line - 1][col - 1 : col] in ("|", ">"):
-        return line + 1
-    return line
 
 
 @dataclass(frozen=True)

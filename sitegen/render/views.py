@@ -21,15 +21,15 @@ from sitegen.domain import coverage, evaluation
 from sitegen.domain.divisions import Division, DivisionTable
 from sitegen.domain.figures import Figures
 from sitegen.domain.pinyin import sort_key
+from sitegen.domain.scope import Scope
 from sitegen.incremental import deps
 from sitegen.link import urls
 from sitegen.link.site import Site
+from sitegen.load.models import PROJECT_STATUS_LABELS, STATUS_LABELS
 from sitegen.load.records import Record
 from sitegen.render.images import ImageSet
 
 LEVEL_LABELS = {"national": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "县级"}
-STATUS_LABELS = {"active": "正常", "preparing": "筹备中", "dissolved": "已撤销"}
-PROJECT_STATUS_LABELS = {"running": "进行中", "paused": "暂停", "completed": "已结项"}
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,13 @@ class BrandView:
 
 @dataclass(frozen=True)
 class TreeNode:
-    """One division in the directory tree; `association` is None where none is registered."""
+    """One division in the directory tree; `association` is None where none is listed.
+    A division outside the scope (above a county's site) is only the place of its members."""
 
     division: Division
     association: AssociationView | None
     children: tuple[TreeNode, ...]
+    in_scope: bool = True
 
     @property
     def count(self) -> int:
@@ -117,6 +119,10 @@ class Views:
     def coverage(self) -> coverage.CoverageReport:
         deps.use("v:coverage")
         return self._site.coverage
+
+    @property
+    def scope(self) -> Scope:
+        return self._site.scope  # from the config: changes rebuild everything
 
     @property
     def divisions(self) -> DivisionTable:
@@ -194,16 +200,19 @@ class Views:
         deps.use("k:project")
         return self._all_projects
 
-    def projects_in_province(self, province: str) -> list[ProjectView]:
-        """Projects whose host association is in `province` (a province code)."""
+    def projects_in_region(self, region: str) -> list[ProjectView]:
+        """Projects whose host association is `region` or lies under it (a province, a city)."""
         deps.use("k:project")
-        return self._projects_by_province.get(province, [])
+        return self._projects_by_region.get(region, [])
 
     @cached_property
-    def _projects_by_province(self) -> dict[str, list[ProjectView]]:
+    def _projects_by_region(self) -> dict[str, list[ProjectView]]:
         grouped: dict[str, list[ProjectView]] = {}
+        divisions = self._site.divisions
         for project in self._all_projects:
-            grouped.setdefault(project.association.province_code or "", []).append(project)
+            host = project.data.association
+            for code in (host, *(a.code for a in divisions.ancestors(host))) if host in divisions else (host,):
+                grouped.setdefault(code, []).append(project)
         return grouped
 
     @cached_property
@@ -256,8 +265,9 @@ class Views:
     def directory(self, root: str | None = None) -> list[TreeNode]:
         """Province → city → county tree of the associations not dissolved, sorted by pinyin."""
         deps.use("k:association")
-        listed = {r for r, rec in self._site.associations.items() if rec.data.status != "dissolved"}
-        divisions = self._site.divisions
+        site = self._site
+        listed = {r for r, rec in site.associations.items() if rec.data.status != "dissolved" and site.in_scope(r)}
+        divisions = site.divisions
 
         def node(division: Division) -> TreeNode | None:
             children = [n for c in divisions.children(division.code) if (n := node(c))]
@@ -265,7 +275,7 @@ class Views:
             own = self.association(division.code) if division.code in listed else None
             if own is None and not children:
                 return None
-            return TreeNode(division, own, tuple(children))
+            return TreeNode(division, own, tuple(children), site.in_scope(division.code))
 
         tops = [divisions.get(root)] if root else divisions.provinces()
         nodes = [n for d in tops if d is not None and (n := node(d))]
@@ -292,20 +302,34 @@ class Views:
     def scorecard_of(self, region: str) -> evaluation.Scorecard | None:
         return self._evaluation.scorecard(region)
 
-    def scorecards(self, province: str) -> list[tuple[AssociationView, evaluation.Scorecard]]:
-        """A province's scorecards in directory order (never ranked by score)."""
-        summary = self.evaluation.province(province)
-        pairs = [(self.association(c.region), c) for c in summary.scorecards] if summary else []
+    def scorecards(self, summary: evaluation.Summary) -> list[tuple[AssociationView, evaluation.Scorecard]]:
+        """An area's scorecards in directory order (never ranked by score)."""
+        pairs = [(self.association(c.region), c) for c in summary.scorecards]
         return sorted(pairs, key=lambda pair: pair[0].sort_key)
+
+    def evaluation_groups(self) -> list[tuple[evaluation.Summary, list[tuple[AssociationView, evaluation.Scorecard]]]]:
+        """The evaluation page's tables: one per row of the coverage table (province, city …)
+        that has scorecards, or one for the whole scope when its rows are single counties."""
+        report = self.evaluation
+        if all(a.is_unit for a in self._site.coverage.areas):
+            summaries = [report.scope] if report.scope.count else []
+        else:
+            summaries = [s for s in report.areas if s.count]
+        return [(s, self.scorecards(s)) for s in summaries]
 
     @property
     def national(self) -> AssociationView | None:
+        """The national association, when the site's scope is the whole country."""
         deps.use("n:association")
-        return self.association("100000") if "100000" in self._site.associations else None
+        present = "100000" in self._site.associations and self._site.scope.national
+        return self.association("100000") if present else None
 
     def models_by_year(self) -> list[tuple[int, list[AssociationView]]]:
+        """Model associations inside the scope, by year, newest first."""
         years: dict[int, list[AssociationView]] = {}
         for association in self.associations:
+            if not self._site.in_scope(association.region):
+                continue
             for year in association.model_years:
                 years.setdefault(year, []).append(association)
         return sorted(years.items(), reverse=True)
