@@ -80,6 +80,12 @@ class _ProgressLine:
             self.shown = False
 
 
+STALE_INDEX = (
+    "站内搜索的索引未更新（站点较大，建索引超过 3 秒，预览时不再等待）：刚才的修改暂时搜不到，"
+    "其他内容照常可搜；要更新索引，请停止后重新运行 sitegen serve，或运行 sitegen build。"
+)
+
+
 @click.command("serve")
 @SRC_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只在本机可访问）")
@@ -95,6 +101,8 @@ def serve_command(src: Path, host: str, port: int) -> None:
         print_diagnostics(result.diagnostics)
         if result.ok and result.site is not None:
             click.echo(f"已构建 {result.pages} 个页面，用时 {result.seconds:.2f} 秒", err=True)
+            if result.search_index is not None and result.search_index.stale:
+                click.echo(STALE_INDEX, err=True)
         else:
             click.echo(f"构建失败：{summary(result.diagnostics)}。继续提供上一次的输出，修改后会自动重新构建。", err=True)
 
@@ -103,7 +111,8 @@ def serve_command(src: Path, host: str, port: int) -> None:
     except OSError as exc:
         raise click.UsageError(f"无法监听 {host}:{port}：{exc.strerror or exc}") from None
     click.echo(f"预览地址：{server.url}（按 Ctrl+C 停止）", err=True)
-    click.echo("站内搜索使用启动时建立的索引，修改后的内容要重新启动 serve（或运行 sitegen build）才能搜到。", err=True)
+    if server.searchable:
+        click.echo("站内搜索的索引随每次重新构建更新（站点很大、建索引超过 3 秒时除外，届时会另行提示）。", err=True)
     server.serve_forever()
 
 

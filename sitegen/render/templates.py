@@ -20,7 +20,7 @@ import jinja2
 
 from sitegen import __version__
 from sitegen.diagnostics import Diagnostic, error
-from sitegen.domain import coverage
+from sitegen.domain import coverage, placenames
 from sitegen.link import urls
 from sitegen.link.site import Site
 from sitegen.load.records import Record
@@ -174,6 +174,12 @@ def cn_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def association_names(a: Any) -> list[str]:
+    """The names site search knows an association view by (its name, place name, short name …)."""
+    place = a.division.name if a.division is not None else None
+    return placenames.association_names(a.name, place, [crumb.name for crumb in a.breadcrumbs])
+
+
 def number(value: Any) -> str:
     if value is None:
         return ""
@@ -213,7 +219,9 @@ class PageRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(cn_date=cn_date, number=number, han_characters=search.han_characters)
+        self.env.filters.update(
+            cn_date=cn_date, number=number, name_keys=search.name_keys, association_names=association_names
+        )
         base = site.config.base_path
         self.env.globals.update(
             site=site.config,
