@@ -227,3 +227,19 @@ def test_config_edits_and_a_new_templates_folder_are_seen(served: DevServer) -> 
         _poll(served, "/volunteer/about/", b"AGAIN")  # and it is watched from then on
     finally:
         events.close()
+
+
+def test_serve_drafts_previews_drafts(tmp_path: Path) -> None:
+    src = copy_site("small", tmp_path)
+    story = src / "content/stories/draft-one.md"
+    story.write_text("---\ntitle: 草稿事迹\ndate: 2021-03-01\ndraft: true\n---\n\n正文。\n", encoding="utf-8")
+    plain = DevServer(src, tmp_path / "plain", "127.0.0.1", 0)
+    drafts = DevServer(src, tmp_path / "drafts", "127.0.0.1", 0, drafts=True)
+    try:
+        assert plain.rebuild().ok and not (tmp_path / "plain/stories/draft-one").exists()
+        assert drafts.rebuild().ok
+        page = (tmp_path / "drafts/stories/draft-one/index.html").read_text(encoding="utf-8")
+        assert "草稿事迹" in page and "草稿</span>" in page  # marked as a draft
+    finally:
+        plain.httpd.server_close()
+        drafts.httpd.server_close()

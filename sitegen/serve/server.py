@@ -127,8 +127,10 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         report: Callable[[BuildResult], None] | None = None,
+        drafts: bool = False,
     ) -> None:
         self.src = Path(src).resolve()
+        self.drafts = drafts  # build drafts too (sitegen serve --drafts)
         self.out = Path(out).resolve()
         self.report = report or (lambda result: None)
         self._built_once = False
@@ -174,7 +176,9 @@ class DevServer:
         try:
             if self._discarding is not None:
                 self._discarding.join()  # the tree replaced last time is gone before the next
-            result = build(self.src, self.out, keep_index=self.keeps_index, discard=self._discard_later)
+            result = build(
+                self.src, self.out, include_drafts=self.drafts, keep_index=self.keeps_index, discard=self._discard_later
+            )
             self._built_once = self._built_once or result.ok
             index = result.search_index
             if index is not None and not index.reused:
