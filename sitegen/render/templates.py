@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import re
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -180,6 +181,34 @@ def association_names(a: Any) -> list[str]:
     return placenames.association_names(a.name, place, [crumb.name for crumb in a.breadcrumbs])
 
 
+@dataclass(frozen=True)
+class PhonePart:
+    """A piece of a phone field: a number with its tel: URI, or the text between numbers."""
+
+    text: str
+    uri: str | None = None
+
+
+_PHONE = re.compile(r"[+(（]?\d[\d\s()（）-]{3,}\d(?:\s*(?:转|分机|ext\.?)\s*\d+)?", re.I)
+
+
+def phone_numbers(text: str) -> list[PhonePart]:
+    """`0571-8705 1325 转 8001、0571-87051326` → two numbers with tel: URIs (RFC 3966: digits,
+    an extension as ;ext=) and the 、 between them as text."""
+    parts, start = [], 0
+    for match in _PHONE.finditer(text):
+        if match.start() > start:
+            parts.append(PhonePart(text[start : match.start()]))
+        number, _, extension = (re.split(r"(转|分机|ext\.?)", match.group(0), maxsplit=1, flags=re.I) + ["", ""])[:3]
+        digits = re.sub(r"[^\d+]", "", number)
+        uri = f"tel:{digits}" + (f";ext={re.sub(r'[^0-9]', '', extension)}" if extension.strip() else "")
+        parts.append(PhonePart(match.group(0), uri))
+        start = match.end()
+    if start < len(text):
+        parts.append(PhonePart(text[start:]))
+    return parts
+
+
 def number(value: Any) -> str:
     if value is None:
         return ""
@@ -220,7 +249,7 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            cn_date=cn_date, number=number, name_keys=search.name_keys, association_names=association_names
+            cn_date=cn_date, number=number, phone_numbers=phone_numbers, name_keys=search.name_keys, association_names=association_names
         )
         base = site.config.base_path
         self.env.globals.update(
