@@ -64,3 +64,25 @@ def test_search_relevance(open_tab: OpenTab, demo_site: Site) -> None:
     print("\n" + table(rows))
     assert not wrong, "\n".join(wrong)
     tab.assert_clean()
+
+
+def test_every_association_comes_first_for_its_place_short_and_full_name(open_tab: OpenTab, demo_site: Site) -> None:
+    """Not a sample: each association of the demo, by the names a reader types for it."""
+    from sitegen.domain.divisions import load_divisions
+    from sitegen.domain.placenames import short_place_name
+
+    divisions = load_divisions()
+    associations = json.loads((demo_site.out / "data/associations.json").read_text(encoding="utf-8"))
+    tab = open_tab("search/", **PHONE)
+    wrong = []
+    for a in associations:
+        division = divisions.get(a["region"])
+        names = {a["name"]}
+        if division is not None:
+            names |= {division.name, short_place_name(division.name) or division.name}
+        for name in sorted(names):
+            found = results_for(tab, name)
+            if not found or found[0] != a["url"]:
+                wrong.append(f"{name!r}: expected {a['url']} first, found {found[:3]}")
+    assert not wrong, "\n".join(wrong)
+    tab.assert_clean()
