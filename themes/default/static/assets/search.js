@@ -124,7 +124,8 @@
       .replace(ZWSP, "")
       .replace(/<\/mark><mark>/g, "")
       .replace(/([^\x00-\x7f](?:<\/mark>)?)\. (?=\S)/g, "$1 · ")
-      .replace(/\. (?=(?:<mark>)?[^\x00-\x7f])/g, " · ");
+      .replace(/\. (?=(?:<mark>)?[^\x00-\x7f])/g, " · ")
+      .replace(/^[\s，。、；：,.;:]+/, ""); // a window that starts mid-sentence starts at a word
   }
 
   function item(data) {
