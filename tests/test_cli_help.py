@@ -20,7 +20,7 @@ NAMES = {
     "schemas", "src", "out", "output", "content", "associations", "projects", "stories", "static",
     "https", "http", "true", "false", "active", "preparing", "dissolved", "draft", "drafts", "region", "title",
     "summary", "status", "founded", "name", "date", "brand", "jinhui", "base_url", "ci", "yyyy-mm-dd", "utf-8",
-    "cpu", "actions", "cdn",
+    "cpu", "actions", "cdn", "deploy", "oss", "cos", "edgeone", "nginx", "cnb", "jenkins", "rsync", "none",
 }  # fmt: skip
 
 

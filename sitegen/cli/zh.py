@@ -102,6 +102,7 @@ PLACEHOLDERS = {
     "BOOLEAN": "是/否",
     "REGION": "区划代码",
     "SLUG": "文件名",
+    "HOST": "平台",
     "[%Y-%m-%d]": "YYYY-MM-DD",
 }
 _WORDS = re.compile("|".join(re.escape(k) for k in sorted(PLACEHOLDERS, key=len, reverse=True)))
