@@ -143,7 +143,7 @@ def test_ledger_freshness(tmp_path: Path) -> None:
     assert fresh("2024-06-11", "a") == (5, "2024年6月11日核对，距统计日 182 天")
     assert fresh("2024-06-10", "b")[0] == 0
     assert fresh("2024-12-10", "c") == (5, "2024年12月10日核对，距统计日 0 天")
-    assert fresh(None, "d") == (0, "台账未填写核对日期（updated）")
+    assert fresh(None, "d") == (0, "台账未填写核对日期")
 
 
 def test_months_before_clamps_to_month_end() -> None:

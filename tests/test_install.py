@@ -95,6 +95,7 @@ def test_offline_wheelhouse_install_init_new_check_build(tmp_path: Path) -> None
     shell.run(sitegen, *new, cwd=site, shown="sitegen " + " ".join(new))
     shell.run(sitegen, "check", cwd=site, shown="sitegen check")
     shell.run(sitegen, "build", cwd=site, shown="sitegen build")
+    shell.run(sitegen, "build", "--drafts", "-o", "preview", cwd=site, shown="sitegen build --drafts -o preview")
     shell.run(sitegen, "deploy-config", "nginx", "--ci", "none", cwd=site, shown="sitegen deploy-config nginx --ci none")
     print(shell)
     assert (site / "deploy/nginx.sh").is_file() and (site / "deploy/nginx.conf").is_file()
@@ -102,6 +103,7 @@ def test_offline_wheelhouse_install_init_new_check_build(tmp_path: Path) -> None
     story = (site / "content/stories/volunteer-day.md").read_text(encoding="utf-8")
     assert story.splitlines()[1] == "# yaml-language-server: $schema=../../.schemas/story.schema.json"
     assert not (site / "themes").exists() and not (site / "templates").exists()  # the packaged theme
-    for page in ("index.html", "stories/volunteer-day/index.html", "assets/site.css", "data/associations.json"):
+    for page in ("index.html", "assets/site.css", "data/associations.json"):
         assert (site / "output" / page).is_file(), page
-    assert "青年志愿服务日" in (site / "output/stories/volunteer-day/index.html").read_text(encoding="utf-8")
+    assert "\ndraft: true " in story and not (site / "output/stories/volunteer-day").exists()  # a draft until published
+    assert "青年志愿服务日" in (site / "preview/stories/volunteer-day/index.html").read_text(encoding="utf-8")

@@ -112,7 +112,13 @@ summary: {q(summary)}
 """
 
 
-def story_text(title: str, day: date, association: str | None, project: str | None) -> str:
+def story_text(title: str, day: date, association: str | None, project: str | None, draft: bool = True) -> str:
+    """A new story; a draft unless `draft` is false, so that its placeholder body is not published."""
+    draft_line = (
+        "draft: true                          # 草稿不发布：用 sitegen serve --drafts 预览，写好后删去这一行即发布"
+        if draft
+        else "# draft: true                        # 草稿不发布"
+    )
     association_line = f'association: "{association}"' if association else '# association: "330106"     # 所属协会的区划代码'
     project_line = f"project: {project}" if project else "# project: xihu-jinhui        # 相关项目（须由上面的协会承办）"
     return f"""---
@@ -125,7 +131,7 @@ date: {day.isoformat()}
 # volunteer: {{name: "志愿者姓名", star: 5}}   # star：星级志愿者 1–5
 # tags: [留守儿童, 大学生]
 # cover: img/stories/example.jpg     # static/ 下的封面图
-# draft: true                        # 草稿不发布
+{draft_line}
 ---
 
 在这里用 Markdown 写正文。请勿写入身份证号、手机号等个人信息。

@@ -65,7 +65,7 @@ def site_files(starter: Starter, divisions: DivisionTable, today: date) -> dict[
             "这是 sitegen init 生成的示例项目：请改成本协会的真实项目，或删除本文件。",
             config,
         ),
-        f"content/stories/{STORY_SLUG}.md": scaffold.story_text("第一篇典型事迹（示例）", today, starter.region, PROJECT_SLUG),
+        f"content/stories/{STORY_SLUG}.md": scaffold.story_text("第一篇典型事迹（示例）", today, starter.region, PROJECT_SLUG, draft=False),
         f"content/pages/{PAGE_SLUG}.md": scaffold.page_text("关于我们", 90, _template("about.md").replace("__NAME__", name)),
     }
     for kind, generated in schema.build_schemas(config).items():

@@ -12,7 +12,9 @@ import sys
 import click
 
 from sitegen import __version__
-from sitegen.cli import authoring, coverage, hosting, site
+from sitegen.cli import authoring, coverage, hosting, site, zh
+
+zh.install()  # click's own messages and placeholders in Chinese, whatever the locale
 
 
 class _Group(click.Group):

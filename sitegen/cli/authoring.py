@@ -31,8 +31,8 @@ def new_group() -> None:
 
 # How a missing value is named in errors and asked for on a terminal.
 _LABELS = {
-    "region": ("REGION", "区划代码（6 位，例如 330106）"),
-    "slug": ("SLUG", "文件名（小写字母、数字和连字符，例如 xihu-jinhui-zhulao）"),
+    "region": ("区划代码", "区划代码（6 位，例如 330106）"),
+    "slug": ("文件名", "文件名（小写字母、数字和连字符，例如 xihu-jinhui-zhulao）"),
     "name": ("--name", "协会全称"),
     "title": ("--title", "标题"),
     "association": ("--association", "承办协会的区划代码"),
@@ -89,7 +89,7 @@ def _record_path(src: Path, kind: str, slug: str) -> Path:
 
 def _slug(slug: str) -> str:
     if not SLUG_RE.match(slug):
-        raise click.BadParameter(f"“{slug}”只能包含小写字母、数字和连字符，例如 xihu-jinhui-zhulao", param_hint="SLUG")
+        raise click.BadParameter(f"“{slug}”只能包含小写字母、数字和连字符，例如 xihu-jinhui-zhulao", param_hint="文件名")
     return slug
 
 
@@ -100,7 +100,7 @@ def _new_slug(src: Path, kind: str) -> Callable[[str], str]:
         _slug(slug)
         path = _record_path(src, kind, slug)
         if path.exists():
-            raise click.BadParameter(f"{path} 已存在，不会覆盖；请换一个文件名", param_hint="SLUG")
+            raise click.BadParameter(f"{path} 已存在，不会覆盖；请换一个文件名", param_hint="文件名")
         return slug
 
     return check
@@ -127,16 +127,16 @@ def _known_association(src: Path, divisions, hint: str) -> Callable[[str], str]:
 @click.option("--status", type=click.Choice(["active", "preparing"]), default="active", show_default=True)
 @click.option("--founded", type=click.DateTime(formats=["%Y-%m-%d"]), help="成立日期（默认今天；筹备中不填）")
 def new_association(region: str | None, src: Path, name: str | None, status: str, founded) -> None:
-    """新建协会台账 content/associations/REGION.yaml（在终端中会询问区划代码并显示地名）。"""
+    """新建协会台账 content/associations/<区划代码>.yaml（在终端中会询问区划代码并显示地名）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
 
     def new_region(code: str) -> str:
         code = code.strip()
         if code not in divisions:
-            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="REGION")
+            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="区划代码")
         if _record_path(src, "association", code).exists():
-            raise click.BadParameter(f"{_record_path(src, 'association', code)} 已存在，不会覆盖", param_hint="REGION")
+            raise click.BadParameter(f"{_record_path(src, 'association', code)} 已存在，不会覆盖", param_hint="区划代码")
         if interactive():
             click.echo(f"  → 区划：{divisions.full_name(code)}")
         return code
@@ -156,7 +156,7 @@ def new_association(region: str | None, src: Path, name: str | None, status: str
 @click.option("--brand", help="品牌键，例如 jinhui")
 @click.option("--summary", help="一段话简介")
 def new_project(slug: str | None, src: Path, title, association, brand, summary) -> None:
-    """新建项目 content/projects/SLUG.yaml（在终端中会逐项询问，品牌从列表中选）。"""
+    """新建项目 content/projects/<文件名>.yaml（在终端中会逐项询问，品牌从列表中选）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
 
@@ -187,7 +187,7 @@ def new_project(slug: str | None, src: Path, title, association, brand, summary)
 @click.option("--association", help="所属协会的区划代码")
 @click.option("--project", help="相关项目")
 def new_story(slug: str | None, src: Path, title, day, association, project) -> None:
-    """新建典型事迹 content/stories/SLUG.md。"""
+    """新建典型事迹 content/stories/<文件名>.md（草稿：删去 draft 一行后才发布）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
     values = _require({"slug": slug, "title": title}, checks={"slug": _new_slug(src, "story")})
@@ -197,6 +197,8 @@ def new_story(slug: str | None, src: Path, title, day, association, project) -> 
         raise click.BadParameter(f"项目 {project} 不存在：content/projects/ 下没有 {project}.yaml", param_hint="--project")
     text = scaffold.story_text(values["title"], day.date() if day else date.today(), association, project)
     _write_new(src, "story", values["slug"], text, config, divisions)
+    click.echo("这是一篇草稿（draft: true），不会发布：写好正文后用 sitegen serve --drafts 预览，"
+               "确认无误后删去 draft 这一行（或改为 false）再提交，网站更新时即发布。")
 
 
 @click.command("schema")
@@ -233,8 +235,8 @@ def schema_command(src: Path, out: Path | None) -> None:
 def init_command(directory: Path, region: str | None, title: str | None, base_url: str, pip_spec: str | None, host: str | None, ci: str | None) -> None:
     """新建站点：配置、协会/项目/事迹/页面各一条示例、编辑器设置和发布配置（CI 文件、发布脚本）。
 
-    DIRECTORY 须为空目录（新克隆的空仓库只有 .git 也可以）或尚不存在；从不覆盖文件。
-    以后换用或增加发布平台：sitegen deploy-config HOST。
+    <目录> 须为空目录（新克隆的空仓库只有 .git 也可以）或尚不存在；从不覆盖文件。
+    以后换用或增加发布平台：sitegen deploy-config <平台>。
     """
     if directory.exists() and not directory.is_dir():
         raise click.UsageError(f"{directory} 不是目录")

@@ -26,7 +26,7 @@ def choose(host: str | None, ci: str | None, *, allow_default_pair: bool) -> tup
         host = _known_host(answer.strip())
     if host is None:
         if not allow_default_pair:
-            raise click.UsageError(f"请给出发布平台 HOST：{HOST_HELP}")
+            raise click.UsageError(f"请给出发布平台：{HOST_HELP}")
         return _default_pair()
     spec = hosting.HOSTS[_known_host(host)]
     if ci is None and len(spec.ci) > 1 and interactive():
@@ -80,7 +80,7 @@ def next_steps(pairs: tuple[tuple[str, str], ...]) -> list[str]:
 def deploy_config_command(host: str | None, src: Path, ci: str | None, pip_spec: str | None) -> None:
     """为已有站点添加发布配置：写出发布脚本（deploy/）和 CI 文件，从不覆盖已有文件。
 
-    HOST 是发布平台：github（GitHub Pages）、gitlab（GitLab Pages）、oss（阿里云 OSS + CDN）、
+    <平台> 是发布平台：github（GitHub Pages）、gitlab（GitLab Pages）、oss（阿里云 OSS + CDN）、
     cos（腾讯云 COS + CDN 或 EdgeOne）、edgeone（EdgeOne Pages）、nginx（自己的 Nginx 服务器，rsync）。
     在终端中不给出时会询问。网址取自 sitegen.yaml 的 base_url。
     """

@@ -131,7 +131,7 @@ def _stories(f: Facts) -> Result:
 def _fresh(f: Facts) -> Result:
     updated = f.data.updated
     if updated is None:
-        return None, "台账未填写核对日期（updated）"
+        return None, "台账未填写核对日期"
     if updated > f.now:
         return False, f"核对日期 {cn_date(updated)} 晚于统计日"
     age = (f.now - updated).days
@@ -192,7 +192,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Check("stories", "有典型事迹", 5, "至少有一篇关联本会、日期不晚于统计日的典型事迹", _stories),
     )),
     Indicator("freshness", "台账更新", "依托信息化工具，建立并及时更新基础台帐。", (
-        Check("fresh", "近 6 个月核对台账", 5, "台账核对日期（updated）在统计日前 6 个月内（含统计日）", _fresh),
+        Check("fresh", "近 6 个月核对台账", 5, "台账核对日期在统计日前 6 个月内（含统计日）", _fresh),
     )),
 )  # fmt: skip
 

@@ -48,6 +48,7 @@ INPUT_DIRS = ("content", "static", "templates", "themes")
 
 DEBOUNCE = 0.1  # seconds of quiet after the last change before a rebuild starts
 PING = 15.0  # seconds between keep-alive comments on an idle event stream
+INDEX_BUDGET = 3.0  # seconds: a search index that takes longer is kept, not remade, on rebuilds
 
 # Injected before </body> of served HTML only. `{generation}` is the build the page was served
 # from: on (re)connecting, the server announces the current build and a page that is behind
@@ -126,14 +127,18 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         report: Callable[[BuildResult], None] | None = None,
+        drafts: bool = False,
     ) -> None:
         self.src = Path(src).resolve()
+        self.drafts = drafts  # build drafts too (sitegen serve --drafts)
         self.out = Path(out).resolve()
         self.report = report or (lambda result: None)
         self._built_once = False
+        self._index_seconds = 0.0  # how long the last search index took to make
         self._discarding: threading.Thread | None = None
         self.hub = Hub()
         self.base_path = "/"
+        self.searchable = False  # the site has search (config `search`)
         self._stop = threading.Event()
         self._watching: list[Path] = []  # the input folders the recursive watcher covers
         self._rewatch = threading.Event()  # set: the set of input folders changed
@@ -150,22 +155,34 @@ class DevServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}{self.base_path}"
 
+    @property
+    def keeps_index(self) -> bool:
+        """Whether the next rebuild keeps the search index it has instead of remaking it: once
+        making one has taken longer than INDEX_BUDGET (a national site), a preview does not wait
+        for it, and each such rebuild says so (BuildResult.search_index.stale)."""
+        return self._built_once and self._index_seconds > INDEX_BUDGET
+
     # --- building ------------------------------------------------------------------------
 
     def _read_base_path(self) -> None:
         config, _ = load_config(self.src)
         if config is not None:
             self.base_path = config.base_path
+            self.searchable = bool(config.search)
 
     def rebuild(self) -> BuildResult:
         """One build; its outcome goes to the open pages. Never raises."""
         self._read_base_path()
         try:
-            # the first build indexes for search; rebuilds keep that index (see build())
             if self._discarding is not None:
                 self._discarding.join()  # the tree replaced last time is gone before the next
-            result = build(self.src, self.out, keep_index=self._built_once, discard=self._discard_later)
+            result = build(
+                self.src, self.out, include_drafts=self.drafts, keep_index=self.keeps_index, discard=self._discard_later
+            )
             self._built_once = self._built_once or result.ok
+            index = result.search_index
+            if index is not None and not index.reused:
+                self._index_seconds = index.seconds
         except Exception as exc:  # a bug in sitegen: show it, keep serving
             traceback.print_exc()
             message = f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者。"
