@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
 from sitegen.domain.divisions import DivisionTable
+from sitegen.load import registry
 from sitegen.load.config import CONFIG_FILE, SiteConfig
-from sitegen.load.models import MODELS, Association, Page, Project, Story
+from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
 from sitegen.load.sources import (
     SLUG_RE,
     SourceFile,
@@ -93,8 +94,10 @@ def load_records(
         diagnostics.extend(problems)
         if record is not None:
             diagnostics.extend(check_record(record, src))
+            diagnostics.extend(registry.check(record, divisions))
             records.append(record)
     diagnostics.extend(_duplicate_regions(records))
+    diagnostics.extend(registry.duplicate_serials(records))
     return records, diagnostics
 
 
@@ -209,8 +212,9 @@ def _dates(value: Any):
     if isinstance(value, date):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _dates(item)
+        for key, item in value.items():
+            if key not in VALIDITY_ENDS:  # expiry dates are not events of the ledger
+                yield from _dates(item)
     elif isinstance(value, list):
         for item in value:
             yield from _dates(item)

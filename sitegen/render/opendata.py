@@ -102,25 +102,37 @@ def coverage_csv(report: CoverageReport) -> bytes:
     return to_csv(*coverage_rows(report))
 
 
+# Registry facts as CSV columns (registration_<name>); annual_reports lists the years reported.
+REGISTRATION_COLUMNS = (
+    "authority", "certificate_from", "certificate_until", "rating", "rating_until", "unit_members",
+    "individual_members", "directors", "supervisors", "charter_approved", "annual_reports",
+)  # fmt: skip
+
+
 def associations_csv(site: Site) -> bytes:
     header = [
-        "region", "name", "kind", "status", "level", "parent", "founded", "dissolved",
+        "region", "serial", "name", "kind", "status", "level", "parent", "founded", "dissolved",
         "credit_code", "supervisor", "address", "phone", "email", "website",
         "volunteers_registered", "volunteers_as_of", "teams", "group_members", "trainings",
-        "bases", "model_years", "updated", "url",
+        "bases", "model_years", *(f"registration_{name}" for name in REGISTRATION_COLUMNS),
+        "updated", "url",
     ]  # fmt: skip
     rows = []
     for item in association_records(site):
         contact = item.get("contact") or {}
         volunteers = item.get("volunteers") or {}
+        registration = item.get("registration") or {}
         model_years = site.model_years(item["region"])
         rows.append([
-            item["region"], item["name"], item["kind"], item["status"], item["level"], item["parent"],
-            item["founded"], item["dissolved"], item["credit_code"], item["supervisor"],
+            item["region"], item["serial"], item["name"], item["kind"], item["status"], item["level"],
+            item["parent"], item["founded"], item["dissolved"], item["credit_code"], item["supervisor"],
             contact.get("address"), contact.get("phone"), contact.get("email"), contact.get("website"),
             volunteers.get("registered"), volunteers.get("as_of"), len(item["teams"]),
             len(item["group_members"]), len(item["trainings"]), len(item["bases"]),
-            " ".join(str(y) for y in model_years), item["updated"], item["url"],
+            " ".join(str(y) for y in model_years),
+            *(registration.get(name) for name in REGISTRATION_COLUMNS[:-1]),
+            " ".join(str(r["year"]) for r in registration.get("annual_reports", [])) or None,
+            item["updated"], item["url"],
         ])  # fmt: skip
     return to_csv(header, rows)
 
