@@ -23,7 +23,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
@@ -55,10 +55,14 @@ BeforeSwap: TypeAlias = Callable[[Path, Path], None]
 @dataclass(frozen=True)
 class WriteStats:
     """`linked`: unchanged files carried over from the previous output (hard-linked, or
-    copied with their mtime where linking fails); `written`: files written fresh."""
+    copied with their mtime where linking fails); `written`: files written fresh.
+    `changed`: the paths of `files` written fresh (new, or bytes differ), `removed`: the
+    previous output's paths not in `files`; both sorted, neither sees what `before_swap` adds."""
 
     written: int
     linked: int
+    changed: tuple[str, ...] = field(default=(), compare=False)
+    removed: tuple[str, ...] = field(default=(), compare=False)
 
 
 class OutputError(Exception):
@@ -300,6 +304,7 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path | Deflat
     previous = _index(out) if out.is_dir() else {}
     made = {""}
     written = linked = 0
+    changed: list[str] = []
     for key, packed in items:
         artifact = packed.data() if isinstance(packed, Deflated) else packed
         parts = key.split("/")
@@ -313,14 +318,16 @@ def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path | Deflat
         if _unchanged(artifact, old, previous.get(key)):
             _carry_over(old, target)
             linked += 1
-        elif isinstance(artifact, bytes):
-            with open(target, "xb") as f:
-                f.write(artifact)
-            written += 1
         else:
-            shutil.copyfile(artifact, target)
+            if isinstance(artifact, bytes):
+                with open(target, "xb") as f:
+                    f.write(artifact)
+            else:
+                shutil.copyfile(artifact, target)
             written += 1
-    return WriteStats(written=written, linked=linked)
+            changed.append(key)
+    removed = tuple(sorted(previous.keys() - {key for key, _ in items}))
+    return WriteStats(written, linked, tuple(changed), removed)
 
 
 def _unchanged(artifact: bytes | Path, old: Path, old_size: int | None) -> bool:
