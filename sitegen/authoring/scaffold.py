@@ -198,6 +198,14 @@ def create(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def create_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to a new file; FileExistsError if anything is there already."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
 def create_all(files: dict[Path, str]) -> list[Path]:
     """Create several new files, all or none: never overwrites, skips identical files.
 

@@ -429,11 +429,6 @@ class AssociationView:
         deps.use("v:as_of")
         return end < self._views._site.as_of
 
-    @property
-    def annual_reports_sorted(self) -> list[Any]:
-        registration = self.data.registration
-        return sorted(registration.annual_reports, key=lambda r: r.year, reverse=True) if registration else []
-
 
 class ProjectView:
     def __init__(self, views: Views, record: Record) -> None:
