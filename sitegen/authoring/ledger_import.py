@@ -24,9 +24,10 @@ from sitegen.domain import ledger, privacy
 from sitegen.domain.divisions import load_divisions
 from sitegen.load import registry
 from sitegen.load.config import SiteConfig
+from sitegen.load.fieldtypes import REGION_RE
 from sitegen.load.models import MODELS
 from sitegen.load.records import Record, check_record, load_config, load_record
-from sitegen.load.sources import KINDS, SourceFile, decode
+from sitegen.load.sources import KINDS, SLUG_RE, SourceFile, decode, suggest_slug
 from sitegen.load.validate import validate_model
 from sitegen.load.yamlsafe import Locator, load_yaml
 
@@ -89,7 +90,7 @@ class _Importer:
         if (kind, key) not in self.existing:
             path = self._target(kind, key)
             record = None
-            if path.is_file():
+            if _names_a_file(kind, key) and path.is_file():
                 text, problems = decode(path.read_bytes(), path)
                 if text is not None:
                     parsed = load_yaml(text, str(path))
@@ -115,9 +116,8 @@ class _Importer:
     def value(self, sheet: ledger.Sheet, column: ledger.Column, raw: Any, place: Place) -> tuple[bool, Any]:
         """(readable, value) of one cell; an unreadable cell is reported here."""
         labels = self.vocabularies.of(sheet, column)
-        length = 6 if column.path in (("region",), ("association",)) else 18 if column.path == ("credit_code",) else None
         try:
-            return True, cellvalues.convert(raw, column.kind, labels, length)
+            return True, cellvalues.convert(raw, column.kind, labels, column.length)
         except cellvalues.CellProblem as problem:
             code = "invalid-date" if column.kind == ledger.DATE else "invalid-value"
             self.problems.append(error(self.display, place.row, place.col, code, f"{place.describe()}：{problem}"))
@@ -155,6 +155,9 @@ class _Importer:
                 self.problems.append(error(self.display, place.row, place.col, "duplicate-key", f"{place.describe()}：“{key}”已在第 {first.row} 行出现，每条记录只能占一行"))
                 continue
             seen[key] = place
+            if table.sheet.kind == "project" and not SLUG_RE.match(key):
+                self.problems.append(error(self.display, place.row, place.col, "file-name", f"{place.describe()}：文件名“{key}”只能包含小写字母、数字和连字符，建议改为 {suggest_slug(key)}"))
+                continue
             entry = self.entry(table.sheet.kind, key, place)
             if table.sheet.kind == "association":
                 entry.data["region"] = key
@@ -272,6 +275,11 @@ class _Importer:
         place = entry.places[diagnostic.line - 1] if 0 < diagnostic.line <= len(entry.places) else entry.key_place
         message = f"{place.describe()}：{diagnostic.message}"
         return Diagnostic(self.display, place.row, place.col, diagnostic.severity, diagnostic.code, message)
+
+
+def _names_a_file(kind: str, key: str) -> bool:
+    """A key that can name a record's file: never a path that leaves content/<kind>/."""
+    return bool(REGION_RE.match(key) if kind == "association" else SLUG_RE.match(key))
 
 
 def _cell_text(entry: Entry, line: int) -> str | None:

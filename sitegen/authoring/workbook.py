@@ -139,7 +139,7 @@ def _csv_grid(path: Path, display: str) -> tuple[list[Grid], list[Diagnostic]]:
             max_row, max_col = r, max(max_col, len(row))
     except csv.Error as exc:
         return [], [error(display, max_row + 1, 1, "workbook", f"CSV 格式错误：{exc}；请检查引号是否成对")]
-    return [Grid(ledger.ASSOCIATIONS.name, cells, max_row, max_col)], []
+    return [Grid(path.stem, cells, max_row, max_col)], []  # its header says which sheet it is
 
 
 def _labels(sheet: ledger.Sheet) -> dict[str, ledger.Column | None]:

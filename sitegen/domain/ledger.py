@@ -53,6 +53,7 @@ class Column:
     vocabulary: str | None = None  # a configured vocabulary: brands, targets, funding
     aliases: tuple[str, ...] = ()  # other headers read as this column (English names …)
     required: bool = False
+    length: int | None = None  # a code of exactly this many characters (checked in the template)
 
     @property
     def description(self) -> str:
@@ -93,9 +94,9 @@ def _c(path: str, header: str, kind: str, model: type[BaseModel] | None, **kwarg
 
 
 A, M = models.Association, models
-REGION = _c("region", "区划代码", CODE, A, aliases=("region", "行政区划代码", "区划"), required=True)
+REGION = _c("region", "区划代码", CODE, A, aliases=("region", "行政区划代码", "区划"), required=True, length=6)
 # Read as the region code of the association a list item belongs to.
-OWNER = Column(("region",), "区划代码", CODE, None, aliases=("region", "行政区划代码", "协会区划代码", "区划"), required=True)
+OWNER = Column(("region",), "区划代码", CODE, None, aliases=("region", "行政区划代码", "协会区划代码", "区划"), required=True, length=6)
 OWNER_NAME = "协会全称"
 
 ASSOCIATIONS = Sheet(
@@ -109,7 +110,7 @@ ASSOCIATIONS = Sheet(
         _c("status", "状态", CHOICE, A, labels=STATUS_LABELS, aliases=("status", "协会状态")),
         _c("founded", "成立日期", DATE, A, aliases=("founded", "成立时间")),
         _c("dissolved", "撤销日期", DATE, A, aliases=("dissolved", "撤销时间")),
-        _c("credit_code", "统一社会信用代码", CODE, A, aliases=("credit_code", "信用代码")),
+        _c("credit_code", "统一社会信用代码", CODE, A, aliases=("credit_code", "信用代码"), length=18),
         _c("supervisor", "业务主管单位", TEXT, A, aliases=("supervisor", "主管单位")),
         _c("contact.address", "办公地址", TEXT, M.Contact, aliases=("address", "地址")),
         _c("contact.phone", "办公电话", CODE, M.Contact, aliases=("phone", "电话", "联系电话")),
@@ -188,7 +189,7 @@ PROJECTS = Sheet(
     Column(("slug",), "文件名", CODE, None, aliases=("slug", "项目文件名"), required=True),
     (
         _c("title", "项目名称", TEXT, P, aliases=("title", "名称"), required=True),
-        _c("association", "承办协会区划代码", CODE, P, aliases=("association", "承办协会"), required=True),
+        _c("association", "承办协会区划代码", CODE, P, aliases=("association", "承办协会"), required=True, length=6),
         _c("brand", "品牌", CHOICE, P, vocabulary="brands", aliases=("brand", "品牌项目"), required=True),
         _c("targets", "服务对象", LIST, P, vocabulary="targets", aliases=("targets",)),
         _c("summary", "简介", TEXT, P, aliases=("summary",), required=True),

@@ -22,7 +22,6 @@ from sitegen.render.xlsx import PERCENT, Col, Table, workbook_bytes
 # Columns the published workbooks add after the data columns: for readers, ignored on import.
 EXPORT_ONLY = {ledger.ASSOCIATIONS.name: ("所在地", "级别", "上级协会", "示范年份", "网址"), ledger.PROJECTS.name: ("承办协会名称", "网址")}
 LEVEL_LABELS = {"national": "全国", "province": "省级", "city": "市级", "county": "县级"}
-CODE_LENGTHS = {("region",): 6, ("credit_code",): 18, ("association",): 6}
 
 
 def _col(sheet: ledger.Sheet, column: ledger.Column, vocabularies: ledger.Vocabularies) -> Col:
@@ -34,8 +33,7 @@ def _col(sheet: ledger.Sheet, column: ledger.Column, vocabularies: ledger.Vocabu
         choices = tuple(labels.values())
     mark = "（必填）" if column.required else ""
     prompt = column.description or ("所属协会的 6 位区划代码，与“协会”表中的一致" if column is ledger.OWNER else "")
-    return Col(column.header, column.kind, choices, CODE_LENGTHS.get(column.path) if column.kind == ledger.CODE else None,
-               mark + prompt, strict=column.kind == ledger.BOOL)
+    return Col(column.header, column.kind, choices, column.length, mark + prompt, strict=column.kind == ledger.BOOL)
 
 
 def _value(item: dict[str, Any], column: ledger.Column, labels: dict[str, str] | None) -> Any:
