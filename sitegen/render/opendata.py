@@ -1,4 +1,4 @@
-"""Open data: the ledger, the project library and coverage as JSON, CSV and Excel (PRODUCT.md §5).
+"""Open data: the ledger, the project library and coverage as JSON, CSV and Excel (docs/reference.md, 网站的页面和网址 › 开放数据).
 
 CSV is UTF-8 with a BOM so that Excel opens Chinese text correctly; text that a spreadsheet would
 run as a formula is escaped (`cells.escape`). Codes stay as written: a CSV cannot tell Excel that

@@ -1,4 +1,4 @@
-"""Atomic output (PRODUCT.md §6 "Nothing lost").
+"""Atomic output (docs/reference.md, 规则 › 构建与输出).
 
 The new site is assembled in a sibling of OUT (`.{name}.sitegen-new-<hex>`); files whose
 bytes equal the previous output's are hard-linked from it, so they keep their mtime. The
