@@ -45,6 +45,7 @@ CATALOG: dict[str, str] = {
     "template": "模板错误",
     "output": "输出目录无法写入",
     "search-index": "站内搜索索引生成失败",
+    "workbook": "导入的工作簿无法读取，或其中的表不是台账的格式",
 }
 
 

@@ -21,6 +21,7 @@ NAMES = {
     "https", "http", "true", "false", "active", "preparing", "dissolved", "draft", "drafts", "region", "title",
     "summary", "status", "founded", "name", "date", "brand", "jinhui", "base_url", "ci", "yyyy-mm-dd", "utf-8",
     "cpu", "actions", "cdn", "deploy", "oss", "cos", "edgeone", "nginx", "cnb", "jenkins", "rsync", "none",
+    "scope", "excel", "xlsx", "wps", "serial", "as_of",
 }  # fmt: skip
 
 

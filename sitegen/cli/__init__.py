@@ -1,7 +1,8 @@
 """Command line: the only package that knows click. Exit codes: 0 ok, 1 content errors, 2 usage.
 
 One module per command group: `site` (build, serve, check), `coverage`, `authoring` (new,
-schema, init), `hosting` (deploy-config, and init's choice of host); `common` holds what they share.
+schema, init), `hosting` (deploy-config, and init's choice of host), `ledger` (import, template);
+`common` holds what they share.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import click
 
 from sitegen import __version__
-from sitegen.cli import authoring, coverage, hosting, site, zh
+from sitegen.cli import authoring, coverage, hosting, ledger, site, zh
 
 zh.install()  # click's own messages and placeholders in Chinese, whatever the locale
 
@@ -41,5 +42,6 @@ def main() -> None:
 
 
 for command in (site.build_command, site.serve_command, site.check_command, coverage.coverage_command,
-                authoring.new_group, authoring.schema_command, authoring.init_command, hosting.deploy_config_command):
+                authoring.new_group, authoring.schema_command, authoring.init_command, hosting.deploy_config_command,
+                ledger.import_command, ledger.template_command):
     main.add_command(command)

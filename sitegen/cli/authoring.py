@@ -126,7 +126,8 @@ def _known_association(src: Path, divisions, hint: str) -> Callable[[str], str]:
 @click.option("--name", help="协会全称，例如 杭州市西湖区青年志愿者协会")
 @click.option("--status", type=click.Choice(["active", "preparing"]), default="active", show_default=True)
 @click.option("--founded", type=click.DateTime(formats=["%Y-%m-%d"]), help="成立日期（默认今天；筹备中不填）")
-def new_association(region: str | None, src: Path, name: str | None, status: str, founded) -> None:
+@click.option("--serial", help="统一编号（默认为本站编号格式下的下一个可用编号）")
+def new_association(region: str | None, src: Path, name: str | None, status: str, founded, serial: str | None) -> None:
     """新建协会台账 content/associations/<区划代码>.yaml（在终端中会询问区划代码并显示地名）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
@@ -144,7 +145,11 @@ def new_association(region: str | None, src: Path, name: str | None, status: str
     region = _require({"region": region}, checks={"region": new_region})["region"]
     values = _require({"name": name}, {"name": scaffold.default_association_name(region, divisions)})
     day = founded.date() if founded else (None if status == "preparing" else date.today())
-    text = scaffold.association_text(region, values["name"], day, status, divisions)
+    if serial and serial.strip() in scaffold.taken_serials(src):
+        raise click.BadParameter(f"统一编号 {serial.strip()} 已被其他协会使用；不写 --serial 时会自动给出下一个可用编号", param_hint="--serial")
+    serial = serial.strip() if serial else scaffold.next_serial(src, region, config)
+    click.echo(f"统一编号：{serial}")
+    text = scaffold.association_text(region, values["name"], day, status, divisions, serial)
     _write_new(src, "association", region, text, config, divisions)
 
 

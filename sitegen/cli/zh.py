@@ -103,6 +103,7 @@ PLACEHOLDERS = {
     "REGION": "区划代码",
     "SLUG": "文件名",
     "HOST": "平台",
+    "WORKBOOK": "表格文件",
     "[%Y-%m-%d]": "YYYY-MM-DD",
 }
 _WORDS = re.compile("|".join(re.escape(k) for k in sorted(PLACEHOLDERS, key=len, reverse=True)))

@@ -27,6 +27,7 @@ MODELS = "models/"
 PROJECTS = "projects/"
 STORIES = "stories/"
 SEARCH = "search/"
+DATA_PAGE = "data/"  # the open-data page: every file under /data/ and its fields
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"

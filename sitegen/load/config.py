@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, ConfigDict, Field
 
 from sitegen.load.fieldtypes import Closed, IsoDate, RegionRef, StrictBool, StrictInt, Text
+from sitegen.load.serials import DEFAULT_FORMAT, SerialFormatText
 
 DEFAULT_BRANDS: dict[str, dict[str, str]] = {
     "guanai": {"name": "关爱行动", "description": "关爱农民工子女、留守儿童等青少年群体的志愿服务。"},
@@ -86,6 +87,24 @@ class PrivacyConfig(Closed):
     allow: list[str] = _f("允许出现的号码", "经核实可以公开的号码（例如公开的热线电话），不会被当作个人信息", default_factory=list)
 
 
+class SerialConfig(Closed):
+    model_config = ConfigDict(title="统一编号")
+
+    format: SerialFormatText = _f(
+        "编号格式",
+        "全部协会共用的编号格式。占位符：{region} 区划代码、{province} 前两位、{city} 前四位、{seq} 顺序号（{seq:4} 表示至少 4 位，不足补 0）。默认 QZX-{province}-{seq:04}",
+        DEFAULT_FORMAT,
+    )
+
+
+class DataLicense(Closed):
+    model_config = ConfigDict(title="开放数据许可")
+
+    name: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9._]+$")] | None = _f("许可标识", "开放定义（Open Definition）的许可标识，例如：CC-BY-4.0", None)
+    title: str | None = _f("许可名称", "例如：知识共享署名 4.0 国际许可协议", None)
+    path: str | None = _f("许可网址", "许可全文的网址，例如：https://creativecommons.org/licenses/by/4.0/deed.zh-hans", None)
+
+
 class SiteConfig(Closed):
     model_config = ConfigDict(title="站点配置 sitegen.yaml")
 
@@ -124,6 +143,8 @@ class SiteConfig(Closed):
         "各项数字、覆盖率、评估和地区页只统计范围内的县级单位；范围外的协会台账是错误，范围所在的上级协会除外",
         default_factory=lambda: ["100000"],
     )
+    serial: SerialConfig = _f("统一编号", "format：全部协会共用的统一编号格式", default_factory=SerialConfig)
+    data_license: DataLicense | None = _f("开放数据许可", "/data/ 下开放数据的许可：name 标识、title 名称、path 网址；写入 datapackage.json 并显示在开放数据页", None)
 
     @property
     def base_path(self) -> str:

@@ -17,9 +17,9 @@ from sitegen.diagnostics import Diagnostic, error
 from sitegen.domain import privacy
 from sitegen.domain.divisions import DivisionTable, load_divisions
 from sitegen.domain.scope import scope_problems
-from sitegen.load import fullwidth
+from sitegen.load import fullwidth, registry
 from sitegen.load.config import CONFIG_FILE, SiteConfig
-from sitegen.load.models import MODELS, Association, Page, Project, Story
+from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
 from sitegen.load.sources import (
     SLUG_RE,
     SourceFile,
@@ -109,9 +109,11 @@ def load_records(src: Path, config: SiteConfig, divisions: DivisionTable, cache:
         diagnostics.extend(problems)
         if record is not None:
             diagnostics.extend(check_record(record, src))
+            diagnostics.extend(registry.check(record, divisions))
             records.append(record)
         else:
             failed.update((source.kind, key) for key in claimed_keys(source))
+    diagnostics.extend(registry.duplicate_serials(records))
     return Loaded(records, frozenset(failed), diagnostics)
 
 
@@ -238,7 +240,8 @@ def _dates(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
         yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _dates(item, (*loc, key))
+            if key not in VALIDITY_ENDS:  # expiry dates are not events of the ledger
+                yield from _dates(item, (*loc, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _dates(item, (*loc, index))

@@ -1,6 +1,8 @@
-"""Open data: the ledger, the project library and coverage as JSON and CSV (docs/reference.md, 网站的页面和网址 › 开放数据).
+"""Open data: the ledger, the project library and coverage as JSON, CSV and Excel (docs/reference.md, 网站的页面和网址 › 开放数据).
 
-CSV is UTF-8 with a BOM so that Excel opens Chinese text correctly. The same functions feed
+CSV is UTF-8 with a BOM so that Excel opens Chinese text correctly; text that a spreadsheet would
+run as a formula is escaped (`cells.escape`). Codes stay as written: a CSV cannot tell Excel that
+a column is text, so the .xlsx workbooks (`spreadsheets.py`) are the files for Excel. The same functions feed
 `sitegen coverage`, so the CLI and the site print the same numbers.
 """
 
@@ -16,6 +18,7 @@ from sitegen.domain import evaluation
 from sitegen.domain.coverage import AreaCoverage, CoverageReport
 from sitegen.link import urls
 from sitegen.link.site import Site
+from sitegen.render import cells, datapackage, spreadsheets
 
 
 def dumps(value: Any) -> bytes:
@@ -36,7 +39,7 @@ def _cell(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return cells.escape(value) if isinstance(value, str) else str(value)
 
 
 def association_level(site: Site, region: str) -> str:
@@ -118,35 +121,51 @@ def coverage_csv(report: CoverageReport) -> bytes:
     return to_csv(*coverage_rows(report))
 
 
+# Registry facts as CSV columns (registration_<name>); annual_reports lists the years reported.
+REGISTRATION_COLUMNS = (
+    "authority", "certificate_from", "certificate_until", "rating", "rating_until", "unit_members",
+    "individual_members", "directors", "supervisors", "charter_approved", "annual_reports",
+)  # fmt: skip
+
+
+ASSOCIATION_COLUMNS = [
+    "region", "serial", "name", "kind", "status", "level", "parent", "founded", "dissolved",
+    "credit_code", "supervisor", "address", "phone", "email", "website",
+    "volunteers_registered", "volunteers_as_of", "teams", "group_members", "trainings",
+    "bases", "model_years", *(f"registration_{name}" for name in REGISTRATION_COLUMNS),
+    "updated", "url",
+]  # fmt: skip
+
+
 def associations_csv(site: Site) -> bytes:
-    header = [
-        "region", "name", "kind", "status", "level", "parent", "founded", "dissolved",
-        "credit_code", "supervisor", "address", "phone", "email", "website",
-        "volunteers_registered", "volunteers_as_of", "teams", "group_members", "trainings",
-        "bases", "model_years", "updated", "url",
-    ]  # fmt: skip
     rows = []
     for item in association_records(site):
         contact = item.get("contact") or {}
         volunteers = item.get("volunteers") or {}
+        registration = item.get("registration") or {}
         model_years = site.model_years(item["region"])
         rows.append([
-            item["region"], item["name"], item["kind"], item["status"], item["level"], item["parent"],
-            item["founded"], item["dissolved"], item["credit_code"], item["supervisor"],
+            item["region"], item["serial"], item["name"], item["kind"], item["status"], item["level"],
+            item["parent"], item["founded"], item["dissolved"], item["credit_code"], item["supervisor"],
             contact.get("address"), contact.get("phone"), contact.get("email"), contact.get("website"),
             volunteers.get("registered"), volunteers.get("as_of"), len(item["teams"]),
             len(item["group_members"]), len(item["trainings"]), len(item["bases"]),
-            " ".join(str(y) for y in model_years), item["updated"], item["url"],
+            " ".join(str(y) for y in model_years),
+            *(registration.get(name) for name in REGISTRATION_COLUMNS[:-1]),
+            " ".join(str(r["year"]) for r in registration.get("annual_reports", [])) or None,
+            item["updated"], item["url"],
         ])  # fmt: skip
-    return to_csv(header, rows)
+    return to_csv(ASSOCIATION_COLUMNS, rows)
+
+
+PROJECT_COLUMNS = [
+    "slug", "title", "association", "association_name", "brand", "brand_name", "targets",
+    "summary", "started", "status", "regular", "schedule", "volunteers", "service_hours",
+    "beneficiaries", "funding", "library_year", "featured", "url",
+]  # fmt: skip
 
 
 def projects_csv(site: Site) -> bytes:
-    header = [
-        "slug", "title", "association", "association_name", "brand", "brand_name", "targets",
-        "summary", "started", "status", "regular", "schedule", "volunteers", "service_hours",
-        "beneficiaries", "funding", "library_year", "featured", "url",
-    ]  # fmt: skip
     rows = []
     for item in project_records(site):
         host = site.associations.get(item["association"])
@@ -158,7 +177,17 @@ def projects_csv(site: Site) -> bytes:
             item["service_hours"], item["beneficiaries"], "、".join(item["funding"]),
             item["library_year"], item["featured"], item["url"],
         ])  # fmt: skip
-    return to_csv(header, rows)
+    return to_csv(PROJECT_COLUMNS, rows)
+
+
+def csv_headers(site: Site, report: evaluation.EvaluationReport) -> dict[str, list[str]]:
+    """The header row of each CSV file, by dataset (for datapackage.json and the /data/ page)."""
+    return {
+        "associations": ASSOCIATION_COLUMNS,
+        "projects": PROJECT_COLUMNS,
+        "coverage": coverage_rows(site.coverage)[0],
+        "evaluation": evaluation_rows(report, site)[0],
+    }
 
 
 def _summary_item(summary: evaluation.Summary) -> dict[str, Any]:
@@ -242,12 +271,17 @@ def evaluation_rows(report: evaluation.EvaluationReport, site: Site) -> tuple[li
 DATA_INPUTS: dict[str, tuple[str, ...]] = {
     urls.data_file("associations.json"): ("k:association",),
     urls.data_file("associations.csv"): ("k:association",),
+    urls.data_file("associations.xlsx"): ("k:association", "v:as_of"),
     urls.data_file("projects.json"): ("k:project", "k:association"),
     urls.data_file("projects.csv"): ("k:project", "k:association"),
+    urls.data_file("projects.xlsx"): ("k:project", "k:association", "v:as_of"),
     urls.data_file("coverage.json"): ("v:coverage",),
     urls.data_file("coverage.csv"): ("v:coverage",),
+    urls.data_file("coverage.xlsx"): ("v:coverage",),
     urls.data_file("evaluation.json"): ("v:evaluation", "k:association"),
     urls.data_file("evaluation.csv"): ("v:evaluation", "k:association"),
+    urls.data_file("evaluation.xlsx"): ("v:evaluation", "k:association"),
+    urls.data_file("datapackage.json"): ("v:as_of", "v:coverage", "v:evaluation"),
 }
 
 
@@ -260,12 +294,17 @@ def data_files(
     makers: dict[str, Callable[[], bytes]] = {
         urls.data_file("associations.json"): lambda: dumps(association_records(site)),
         urls.data_file("associations.csv"): lambda: associations_csv(site),
+        urls.data_file("associations.xlsx"): lambda: spreadsheets.associations_xlsx(site, association_level),
         urls.data_file("projects.json"): lambda: dumps(project_records(site)),
         urls.data_file("projects.csv"): lambda: projects_csv(site),
+        urls.data_file("projects.xlsx"): lambda: spreadsheets.projects_xlsx(site),
         urls.data_file("coverage.json"): lambda: coverage_json(site.coverage),
         urls.data_file("coverage.csv"): lambda: coverage_csv(site.coverage),
+        urls.data_file("coverage.xlsx"): lambda: spreadsheets.coverage_xlsx(site.coverage, *coverage_rows(site.coverage)),
         urls.data_file("evaluation.json"): lambda: dumps(evaluation_document(scored(), site)),
         urls.data_file("evaluation.csv"): lambda: to_csv(*evaluation_rows(scored(), site)),
+        urls.data_file("evaluation.xlsx"): lambda: spreadsheets.evaluation_xlsx(scored(), *evaluation_rows(scored(), site)),
+        urls.data_file("datapackage.json"): lambda: datapackage.datapackage_json(site, csv_headers(site, scored())),
     }
 
     def scored() -> evaluation.EvaluationReport:

@@ -21,7 +21,7 @@ from sitegen.domain import evaluation
 from sitegen.incremental import deps
 from sitegen.link import urls
 from sitegen.link.site import Site
-from sitegen.render import filters
+from sitegen.render import datapackage, filters, opendata
 from sitegen.render.templates import PageRenderer, TemplateProblem, paginate
 from sitegen.render.views import Views
 from sitegen.write.writer import Artifact, Deflated
@@ -95,6 +95,8 @@ def plan(site: Site, views: Views) -> Iterator[PageJob]:
         },
     )
     yield PageJob(urls.MODELS, "models.html", {"years": views.models_by_year()})
+    deps.use("v:as_of", *coverage_inputs)  # the milestone columns of coverage.csv
+    yield PageJob(urls.DATA_PAGE, "data.html", {"datasets": datapackage.data_files(site, opendata.csv_headers(site, views.evaluation))})
     yield PageJob(urls.PROJECTS, "projects.html", {"projects": views.projects, "filter_fields": filters.project_fields(views)})
     for slug in site.projects:
         yield PageJob(urls.project(slug), "project.html", {"project": views.project(slug)})

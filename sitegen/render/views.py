@@ -435,6 +435,24 @@ class AssociationView:
     def team_members(self) -> int:
         return sum(t.members or 0 for t in self.data.teams)
 
+    @property
+    def certificate_expired(self) -> bool:
+        """The registration certificate's validity ended before the ledger date."""
+        return self._ended("certificate_until")
+
+    @property
+    def rating_expired(self) -> bool:
+        """The 社会组织评估等级 expired before the ledger date."""
+        return self._ended("rating_until")
+
+    def _ended(self, field: str) -> bool:
+        registration = self.data.registration
+        end = getattr(registration, field, None) if registration else None
+        if end is None:
+            return False
+        deps.use("v:as_of")
+        return end < self._views._site.as_of
+
 
 class ProjectView:
     def __init__(self, views: Views, record: Record) -> None:
