@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from sitegen.build import build, check
 from sitegen.cli.common import (
     SRC_OPTION,
     checked_out,
@@ -19,6 +18,7 @@ from sitegen.cli.common import (
     valid_base_url,
 )
 from sitegen.diagnostics import has_errors
+from sitegen.incremental import snapshot
 
 
 @click.command("build")
@@ -30,8 +30,18 @@ from sitegen.diagnostics import has_errors
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
 def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
+    started = time.perf_counter()
     src = existing_src(src)
     out = checked_out(src, out or src / "output")
+    # nothing changed since the last build (file metadata, digests where it moved): done
+    inputs = snapshot.take(src, out, f"{base_url}\0{drafts}")
+    if inputs.unchanged:
+        print_diagnostics(inputs.diagnostics)
+        if not quiet:
+            click.echo(f"内容、模板和输出目录都没有变化：{inputs.pages} 个页面保持原样，未写入任何文件（用时 {time.perf_counter() - started:.2f} 秒）→ {out}")
+        return
+    from sitegen.build import build
+
     progress = _ProgressLine() if not quiet and sys.stderr.isatty() else None
     try:
         result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress, jobs=jobs or os.cpu_count() or 1)
@@ -42,6 +52,8 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     if not result.ok:
         click.echo(f"构建失败：{summary(result.diagnostics)}。输出目录未改动。", err=True)
         sys.exit(1)
+    if result.stats is not None:  # OUT is what these inputs build: the next run may stop early
+        inputs.save(out, result.pages, result.diagnostics)
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
@@ -115,6 +127,8 @@ def serve_command(src: Path, host: str, port: int) -> None:
 )
 def check_command(src: Path, fmt: str) -> None:
     """校验全部内容（含草稿），不写任何文件。"""
+    from sitegen.build import check
+
     result = check(existing_src(src))
     print_diagnostics(result.diagnostics, fmt)
     if fmt in ("text", "github"):
