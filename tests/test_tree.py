@@ -28,30 +28,31 @@ def test_scan_lists_files_folders_and_others_without_following_links(tmp_path: P
 
 
 def test_same_content_compares_bytes_paths_and_inodes(tmp_path: Path) -> None:
-    old = tmp_path / "old.html"
-    old.write_bytes(b"same")
-    ino = os.stat(old).st_ino
+    path = tmp_path / "old.html"
+    path.write_bytes(b"same")
+    ino = os.stat(path).st_ino
+    old = str(path)
     assert tree.same_content(b"same", old, ino)
     assert not tree.same_content(b"diff", old, ino)
     assert not tree.same_content(b"same!", old, ino)
     assert not tree.same_content(b"same", old, None)  # absent from the listing
-    assert tree.same_content(old, old, ino)  # OUT's own file: a page not rendered again
+    assert tree.same_content(path, old, ino)  # OUT's own file: a page not rendered again
     copy = tmp_path / "copy.html"
     copy.write_bytes(b"same")
     assert tree.same_content(copy, old, ino)
     copy.write_bytes(b"dif!")
     assert not tree.same_content(copy, old, ino)
-    assert not tree.same_content(b"same", tmp_path / "vanished.html", ino)
+    assert not tree.same_content(b"same", str(tmp_path / "vanished.html"), ino)
 
 
 def test_create_refuses_to_write_into_an_existing_file(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.write_bytes(b"published")
     twin = tmp_path / "twin"
-    tree.link(shared, twin)
+    tree.link(str(shared), str(twin))
     assert os.stat(twin).st_ino == os.stat(shared).st_ino
     try:
-        tree.create(twin, b"new")
+        tree.create(str(twin), b"new")
     except FileExistsError:
         pass
     else:

@@ -50,7 +50,7 @@ def scan(root: Path, skip: str | None = None) -> Listing:
     return found
 
 
-def same_content(artifact: bytes | Path, old: Path, old_inode: int | None) -> bool:
+def same_content(artifact: bytes | Path, old: str, old_inode: int | None) -> bool:
     """The file `old` (listed with `old_inode`, None if absent) already holds `artifact`."""
     if old_inode is None:
         return False
@@ -60,17 +60,17 @@ def same_content(artifact: bytes | Path, old: Path, old_inode: int | None) -> bo
                 return False
             with open(old, "rb") as f:
                 return f.read(len(artifact) + 1) == artifact
-        if artifact == old:
+        if os.fspath(artifact) == old:
             return True  # a page the build did not render again: its file in OUT is the artifact
-        st = os.stat(artifact)
-        if st.st_ino == old_inode and st.st_dev == os.stat(old, follow_symlinks=False).st_dev:
+        st, old_st = os.stat(artifact), os.stat(old, follow_symlinks=False)
+        if (st.st_ino, st.st_dev) == (old_st.st_ino, old_st.st_dev):
             return True
-        return st.st_size == os.stat(old, follow_symlinks=False).st_size and _same_files(artifact, old)
+        return st.st_size == old_st.st_size and _same_files(artifact, old)
     except FileNotFoundError:
         return False
 
 
-def _same_files(a: Path, b: Path) -> bool:
+def _same_files(a: Path | str, b: Path | str) -> bool:
     with open(a, "rb") as fa, open(b, "rb") as fb:
         while True:
             ca, cb = fa.read(_CHUNK), fb.read(_CHUNK)
@@ -80,7 +80,7 @@ def _same_files(a: Path, b: Path) -> bool:
                 return True
 
 
-def link(source: Path, target: Path) -> None:
+def link(source: str, target: str) -> None:
     """Give `target` (which must not exist) the inode of `source`; where the filesystem cannot
     hard-link, copy it with its mtime so that it still reads as unchanged."""
     try:
@@ -91,7 +91,7 @@ def link(source: Path, target: Path) -> None:
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def create(target: Path, artifact: bytes | Path) -> None:
+def create(target: str, artifact: bytes | Path) -> None:
     """Write `artifact` as a new file `target`, which must not exist (never truncating an
     inode another tree may share)."""
     if isinstance(artifact, bytes):

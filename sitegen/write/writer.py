@@ -193,47 +193,48 @@ def _locked(directory: Path) -> Iterator[None]:
 # --- Bringing the spare up to date, and the exchange ---------------------------------------
 
 
-def _already_there(out: Path, live: tree.Listing, items: list[Item], adds: str | None) -> bool:
-    """OUT holds exactly these files with these bytes (and the folder `adds`, what a hook
-    made from them last time): nothing to write, nothing to swap."""
+def _changed(out: Path, live: tree.Listing, items: list[Item]) -> set[str]:
+    """The keys whose file in OUT does not hold their artifact (or is missing)."""
+    root = os.fspath(out)
+    return {key for key, packed in items if not tree.same_content(_unpack(packed), f"{root}/{key}", live.files.get(key))}
+
+
+def _nothing_else(live: tree.Listing, items: list[Item], adds: str | None) -> bool:
+    """OUT holds no file but these (and the folder `adds`, what a hook made from them)."""
     files = live.files.keys()
     if adds is not None:
         if adds not in live.dirs:
             return False
         files = {key for key in files if not key.startswith(adds + "/")}
-    if live.others or len(files) != len(items):
-        return False
-    return all(tree.same_content(_unpack(packed), out.joinpath(*key.split("/")), live.files.get(key)) for key, packed in items)
+    return not live.others and len(files) == len(items)
 
 
-def _update(spare: Path, out: Path, live: tree.Listing, items: list[Item]) -> WriteStats:
-    """Make `spare` hold exactly `items`: links to OUT's inode where OUT's file is already
-    right, fresh files where not; whatever else the spare held is deleted."""
+def _update(spare: Path, out: Path, live: tree.Listing, items: list[Item], changed: set[str]) -> WriteStats:
+    """Make `spare` hold exactly `items`: OUT's inode where OUT's file is already right (not
+    in `changed`), a fresh file where not; whatever else the spare held is deleted."""
     current = tree.scan(spare)
     removed = tree.prune(spare, current, {key for key, _ in items})
     made = {"", *current.dirs}
-    written = linked = 0
+    root, published = os.fspath(spare), os.fspath(out)
+    written = 0
     for key, packed in items:
-        parts = key.split("/")
-        parent = "/".join(parts[:-1])
-        if parent not in made:
-            os.makedirs(spare.joinpath(*parts[:-1]), exist_ok=True)
-            made.update("/".join(parts[:i]) for i in range(1, len(parts)))
-        target, old = spare.joinpath(*parts), out.joinpath(*parts)
         inode, there = live.files.get(key), current.files.get(key)
-        if tree.same_content(_unpack(packed), old, inode):
-            linked += 1
-            if there is not None and there == inode:
-                continue  # the spare already shares OUT's file
-            if there is not None:
-                os.unlink(target)
-            tree.link(old, target)
-        else:
-            if there is not None:
-                os.unlink(target)  # never write into it: OUT may share its inode
+        if key not in changed and there is not None and there == inode:
+            continue  # the spare already shares OUT's file
+        parent = key.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(f"{root}/{parent}", exist_ok=True)
+            parts = parent.split("/")
+            made.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        target = f"{root}/{key}"
+        if there is not None:
+            os.unlink(target)  # never write into it: OUT may share its inode
+        if key in changed:
             tree.create(target, _unpack(packed))
             written += 1
-    return WriteStats(written=written, linked=linked, removed=removed)
+        else:
+            tree.link(f"{published}/{key}", target)
+    return WriteStats(written=written, linked=len(items) - written, removed=removed)
 
 
 def _swap(spare: Path, out: Path) -> None:
@@ -340,10 +341,11 @@ def write_output(
             raise OutputError(f"输出路径 {out} 已存在且不是目录，请换一个输出目录或先删除它")
         try:
             live = tree.scan(out)
-            if _already_there(out, live, items, adds if before_swap is not None else None):
-                return WriteStats(written=0, linked=len(items))
+            changed = _changed(out, live, items)
+            if not changed and _nothing_else(live, items, adds if before_swap is not None else None):
+                return WriteStats(written=0, linked=len(items))  # OUT already is the new site
             spare = _spare(out)
-            stats = _update(spare, out, live, items)
+            stats = _update(spare, out, live, items, changed)
         except OSError as exc:
             raise _os_failure(f"无法写入输出目录 {out}", exc) from exc
         except Exception as exc:
