@@ -27,6 +27,7 @@ from sitegen.render.pages import Reuse, render_pages
 from sitegen.render.templates import render_markdown, static_files
 from sitegen.render.views import Views
 from sitegen.write import search
+from sitegen.write.changes import Changes, merge, tree_diff
 from sitegen.write.writer import Artifact, OutputError, WriteStats, write_output
 
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
@@ -57,6 +58,7 @@ class BuildResult:
     stats: WriteStats | None = None
     image_cache: images.ImageCache | None = None  # variants reused (hits) and made by the build
     search_index: search.IndexResult | None = None
+    changes: Changes | None = None  # what the write changed in OUT (`--changed-urls`)
     seconds: float = 0.0
 
     @property
@@ -183,16 +185,22 @@ def build(
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         before_swap = None
+        index_changes: list[Changes] = []
         if result.site is not None and result.site.config.search:
 
             def before_swap(staged: Path, previous: Path) -> None:
                 progress(STAGE_SEARCH, 0, 0)
-                result.search_index = search.index_site(staged, previous if previous.is_dir() else None, keep_index)
+                old = previous if previous.is_dir() else None
+                result.search_index = search.index_site(staged, old, keep_index)
+                bundle = search.BUNDLE
+                index_changes.append(tree_diff(staged / bundle, old / bundle if old else None, bundle + "/"))
 
         try:
             # an unchanged OUT is left alone only if its index is this Pagefind's
             adds = search.BUNDLE if before_swap is not None and search.index_is_current(out) else None
             result.stats = write_output(out, result.files, before_swap, adds)
+            written = Changes(result.stats.changed, result.stats.removed)
+            result.changes = merge(written, search.BUNDLE, index_changes[0]) if index_changes else written
             if cache is not None:
                 cache.save()
             if graph is not None:

@@ -19,6 +19,7 @@ from sitegen.cli.common import (
 )
 from sitegen.diagnostics import has_errors
 from sitegen.incremental import snapshot
+from sitegen.incremental.atomic import write_atomically
 
 
 @click.command("build")
@@ -28,15 +29,23 @@ from sitegen.incremental import snapshot
 @click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行渲染页面、处理图片的进程数（默认为 CPU 核数）；结果与 -j 1 完全相同")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
-def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool) -> None:
+@click.option(
+    "--changed-urls", type=click.Path(dir_okay=False, path_type=Path),
+    help="把本次构建新增、改动和删除的文件的完整网址写入此文件，每行一个、按字母排序（供 CDN 刷新、搜索引擎推送）；与上次的输出目录比较",
+)
+def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool, changed_urls: Path | None) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
     started = time.perf_counter()
     src = existing_src(src)
     out = checked_out(src, out or src / "output")
+    if changed_urls is not None and changed_urls.resolve().is_relative_to(out):
+        raise click.BadParameter(f"{changed_urls} 在输出目录 {out} 之内，会被下次构建删除；请放在输出目录之外", param_hint="--changed-urls")
     # nothing changed since the last build (file metadata, digests where it moved): done
     inputs = snapshot.take(src, out, f"{base_url}\0{drafts}")
     if inputs.unchanged:
         print_diagnostics(inputs.diagnostics)
+        if changed_urls is not None:
+            _write_changed_urls(changed_urls, [])
         if not quiet:
             click.echo(f"内容、模板和输出目录都没有变化：{inputs.pages} 个页面保持原样，未写入任何文件（用时 {time.perf_counter() - started:.2f} 秒）→ {out}")
         return
@@ -54,6 +63,8 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
         sys.exit(1)
     if result.stats is not None:  # OUT is what these inputs build: the next run may stop early
         inputs.save(out, result.pages, result.diagnostics)
+    if changed_urls is not None and result.changes is not None and result.site is not None:
+        _write_changed_urls(changed_urls, result.changes.urls(result.site.config.base_url))
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
@@ -66,6 +77,16 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
             files += f"；搜索索引 {index.pages} 个页面，{how}"
         rendered = f"重新渲染 {result.pages - result.reused} 个，{result.reused} 个的内容与模板未变而直接沿用；"
         click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
+        if changed_urls is not None and result.changes is not None:
+            click.echo(f"新增、改动或删除的文件 {len(result.changes.changed) + len(result.changes.removed)} 个，网址已写入 {changed_urls}")
+
+
+def _write_changed_urls(path: Path, urls: list[str]) -> None:
+    try:
+        write_atomically(path, "".join(f"{url}\n" for url in urls).encode())
+    except OSError as exc:
+        click.echo(f"网站已构建，但无法写入 {path}：{exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 class _ProgressLine:

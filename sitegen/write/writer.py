@@ -24,7 +24,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
@@ -58,12 +58,14 @@ BeforeSwap: TypeAlias = Callable[[Path, Path], None]
 @dataclass(frozen=True)
 class WriteStats:
     """`linked`: unchanged files carried over from the previous output (same inode, or a copy
-    with its mtime where linking fails); `written`: files written fresh; `removed`: files of
-    the spare tree deleted because no build produces them any more."""
+    with its mtime where linking fails); `written`: files written fresh.
+    `changed`: the paths of `files` written fresh (new, or bytes differ), `removed`: the
+    previous output's paths not in `files`; both sorted, neither sees what `before_swap` adds."""
 
     written: int
     linked: int
-    removed: int = 0
+    changed: tuple[str, ...] = field(default=(), compare=False)
+    removed: tuple[str, ...] = field(default=(), compare=False)
 
 
 class OutputError(Exception):
@@ -213,7 +215,8 @@ def _update(spare: Path, out: Path, live: tree.Listing, items: list[Item], chang
     """Make `spare` hold exactly `items`: OUT's inode where OUT's file is already right (not
     in `changed`), a fresh file where not; whatever else the spare held is deleted."""
     current = tree.scan(spare)
-    removed = tree.prune(spare, current, {key for key, _ in items})
+    keys = {key for key, _ in items}
+    tree.prune(spare, current, keys)
     made = {"", *current.dirs}
     root, published = os.fspath(spare), os.fspath(out)
     written = 0
@@ -234,7 +237,8 @@ def _update(spare: Path, out: Path, live: tree.Listing, items: list[Item], chang
             written += 1
         else:
             tree.link(f"{published}/{key}", target)
-    return WriteStats(written=written, linked=len(items) - written, removed=removed)
+    removed = tuple(sorted(live.files.keys() - keys))
+    return WriteStats(written, len(items) - written, tuple(sorted(changed)), removed)
 
 
 def _swap(spare: Path, out: Path) -> None:
