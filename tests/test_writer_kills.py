@@ -106,23 +106,44 @@ def _kill_at(phase: str, src: Path, out: Path) -> int:
     return done.returncode
 
 
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[object, object]:
+    """Built once per module: the new site (a clean build of the edited sources), and the
+    state before the killed build — with a spare tree beside OUT, and without one."""
+    base = tmp_path_factory.mktemp("kills")
+    found: dict[object, object] = {}
+    for spare in (True, False):
+        root = base / f"spare-{spare}"
+        root.mkdir()
+        src = copy_site("small", root)
+        if spare:
+            build_ok(src, root / "out")  # the first rebuild below leaves the spare
+        _edit(src, 1)
+        build_ok(src, root / "out")
+        found[spare] = root
+    reference = base / "reference"
+    reference.mkdir()
+    src = copy_site("small", reference)
+    _edit(src, 1)
+    _edit(src, 2)
+    build_ok(src, reference / "out")
+    found["new"] = _tree(reference / "out")
+    return found
+
+
 @pytest.mark.parametrize(
     ("phase", "spare"),
     [(phase, True) for phase in PHASES] + [("mid-update", False), ("after-exchange", False)],
 )
-def test_a_build_killed_at_any_phase_leaves_a_whole_site(phase: str, spare: bool, tmp_path: Path) -> None:
-    src = copy_site("small", tmp_path)
-    out = tmp_path / "out"
-    build_ok(src, out)
-    if spare:  # a rebuild has left the spare tree beside OUT
-        _edit(src, 1)
-        build_ok(src, out)
+def test_a_build_killed_at_any_phase_leaves_a_whole_site(phase: str, spare: bool, sites: dict, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    subprocess.run(["cp", "-a", str(sites[spare]), str(root)], check=True)  # keeps OUT and spare linked
+    src, out = root / "src", root / "out"
+    assert work_area(out).is_dir() == spare
     old = _tree(out)
     old_mtimes = {key: os.stat(out / key).st_mtime_ns for key in old}
     _edit(src, 2)
-    reference = tmp_path / "reference"
-    build_ok(src, reference)
-    new = _tree(reference)
+    new = sites["new"]
     assert new != old
 
     assert _kill_at(phase, str(src), str(out)) == -signal.SIGKILL
@@ -131,12 +152,11 @@ def test_a_build_killed_at_any_phase_leaves_a_whole_site(phase: str, spare: bool
     # two renames instead of the exchange, OUT may be missing until the next run restores it
     seen = _tree(out) if out.exists() else None
     assert seen in (old, new) or (seen is None and phase == "fallback-aside")
-    assert not any(".sitegen-new" in p.name for p in tmp_path.iterdir())
 
     build_ok(src, out)
     assert _tree(out) == new
-    assert not (out / "stories/story-2").exists()
+    assert not (out / "stories/story-2-r1").exists()  # deleted pages disappear
     kept = [key for key in new if old.get(key) == new[key]]
     assert kept and all(os.stat(out / key).st_mtime_ns == old_mtimes[key] for key in kept)
-    assert {p.name for p in tmp_path.iterdir()} == {"src", "out", "reference", work_area(out).name}
+    assert {p.name for p in root.iterdir()} == {"src", "out", work_area(out).name}
     assert sorted(p.name for p in work_area(out).iterdir()) == [".gitignore", "CACHEDIR.TAG", "spare"]

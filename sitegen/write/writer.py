@@ -115,7 +115,7 @@ def _check_files(files: Mapping[str, Artifact]) -> list[Item]:
     items: list[Item] = []
     for key, artifact in files.items():
         _check_key(key)
-        if isinstance(artifact, Deflated):
+        if isinstance(artifact, Deflated | Path):
             items.append((key, artifact))
         elif isinstance(artifact, bytes | bytearray | memoryview):
             items.append((key, bytes(artifact)))
@@ -123,13 +123,14 @@ def _check_files(files: Mapping[str, Artifact]) -> list[Item]:
             items.append((key, Path(artifact)))
         else:
             raise TypeError(f"artifact for {key!r} must be bytes, Deflated or a Path, not {type(artifact)}")
-    keys = {key for key, _ in items}
-    for key in keys:
-        parts = key.split("/")
-        for i in range(1, len(parts)):
-            prefix = "/".join(parts[:i])
-            if prefix in keys:
-                raise ValueError(f"output path {prefix!r} is both a file and a directory")
+    folders = set()
+    for key, _ in items:
+        parent = key.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    if clash := folders & files.keys():
+        raise ValueError(f"output path {min(clash)!r} is both a file and a directory")
     items.sort(key=lambda item: item[0])
     return items
 
