@@ -1,7 +1,7 @@
 """Diagnostics: the one error type of sitegen, and the catalog of their codes.
 
 Every content problem becomes a `Diagnostic` value; stages return lists of them and never
-raise through to the user. Codes are permanent names (see PRODUCT.md §5 "Codes").
+raise through to the user. Codes are permanent names (listed in docs/reference.md, 错误代码).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Diagnostic:
         return self.severity == Severity.ERROR
 
     def display_path(self, cwd: Path | None = None) -> str:
-        """The path relative to the current directory when inside it (PRODUCT.md §5)."""
+        """The path relative to the current directory when inside it (docs/reference.md, 规则 › 文件与 YAML)."""
         cwd = cwd or Path.cwd()
         p = Path(self.path)
         try:

@@ -1,4 +1,4 @@
-"""Coverage figures against small hand-computed cases (PRODUCT.md §5 "Coverage")."""
+"""Coverage figures against small hand-computed cases (docs/reference.md, 规则 › 覆盖率)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Open data files: shapes from PRODUCT.md §5 and Excel-friendly CSV."""
+"""Open data files: shapes as docs/reference.md gives them and Excel-friendly CSV."""
 
 from __future__ import annotations
 

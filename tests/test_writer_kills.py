@@ -1,4 +1,4 @@
-"""SIGKILL at every phase of a publish (PRODUCT.md §6 "Nothing lost", docs/architecture.md).
+"""SIGKILL at every phase of a publish (docs/reference.md, 规则 › 构建与输出; docs/architecture.md).
 
 A child process runs a real `sitegen build` and kills itself with SIGKILL at one chosen point
 of the writer (no cleanup runs, as when a CI runner is stopped). Then a reader looks at OUT:

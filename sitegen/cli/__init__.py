@@ -1,7 +1,8 @@
 """Command line: the only package that knows click. Exit codes: 0 ok, 1 content errors, 2 usage.
 
 One module per command group: `site` (build, serve, check), `coverage`, `authoring` (new,
-schema, init); `common` holds what they share. A command's module is imported only when that
+schema, init), `hosting` (deploy-config, and init's choice of host); `common` holds what they
+share. A command's module is imported only when that
 command runs (click's "lazily loading subcommands"): a `sitegen build` with nothing to do
 must not pay for importing the whole pipeline.
 """
@@ -26,6 +27,7 @@ COMMANDS = {
     "new": "sitegen.cli.authoring:new_group",
     "schema": "sitegen.cli.authoring:schema_command",
     "init": "sitegen.cli.authoring:init_command",
+    "deploy-config": "sitegen.cli.hosting:deploy_config_command",
 }
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from sitegen.authoring import scaffold, schema, starter
+from sitegen.authoring import hosting, scaffold, schema, starter
+from sitegen.cli import hosting as hosting_cli
 from sitegen.cli.common import (
     SRC_OPTION,
     existing_src,
@@ -227,10 +228,13 @@ def schema_command(src: Path, out: Path | None) -> None:
 @click.option("--title", help="网站名称（默认为协会全称）")
 @click.option("--base-url", default=starter.DEFAULT_BASE_URL, show_default=True, help="发布后的网址；用 GitHub / GitLab Pages 发布时由 CI 传入，可以不填")
 @click.option("--pip", "pip_spec", help="CI 中安装 sitegen 的 pip 参数（默认取本机 sitegen 的安装来源）")
-def init_command(directory: Path, region: str | None, title: str | None, base_url: str, pip_spec: str | None) -> None:
-    """新建站点：配置、协会/项目/事迹/页面各一条示例、编辑器设置和 CI 文件。
+@click.option("--host", help=f"发布平台（默认 GitHub Pages 和 GitLab Pages 两套；在终端中会询问）：{hosting_cli.HOST_HELP}")
+@click.option("--ci", type=click.Choice(list(hosting.CI_NAMES)), help=f"国内平台由哪个 CI 运行发布脚本（默认按平台）：{hosting_cli.CI_HELP}")
+def init_command(directory: Path, region: str | None, title: str | None, base_url: str, pip_spec: str | None, host: str | None, ci: str | None) -> None:
+    """新建站点：配置、协会/项目/事迹/页面各一条示例、编辑器设置和发布配置（CI 文件、发布脚本）。
 
     DIRECTORY 须为空目录（新克隆的空仓库只有 .git 也可以）或尚不存在；从不覆盖文件。
+    以后换用或增加发布平台：sitegen deploy-config HOST。
     """
     if directory.exists() and not directory.is_dir():
         raise click.UsageError(f"{directory} 不是目录")
@@ -256,22 +260,26 @@ def init_command(directory: Path, region: str | None, title: str | None, base_ur
         SiteConfig(title=title or default_title, base_url=base_url)
     except ValueError as exc:
         raise click.BadParameter(f"“{base_url}”不是完整网址，例如 https://example.org/ 或 https://example.org/volunteer/", param_hint="--base-url") from exc
+    pairs = hosting_cli.choose(host, ci, allow_default_pair=True)
     pip = pip_spec or starter.installed_from()
-    files = starter.site_files(starter.Starter(region, title or default_title, base_url, pip), divisions, date.today())
+    files = starter.site_files(starter.Starter(region, title or default_title, base_url, pip, pairs), divisions, date.today())
     try:
         written = scaffold.create_all({directory / rel: text for rel, text in files.items()})
     except FileExistsError as exc:
         raise click.UsageError(f"文件已存在，不会覆盖：{'、'.join(map(str, exc.args))}") from None
-    click.echo(f"已在 {directory} 创建新站点（{len(written)} 个文件）：配置、协会/项目/事迹/页面各一条示例、编辑器设置、GitHub 与 GitLab 的 CI 文件。")
+    published = "、".join(hosting.HOSTS[h].name for h, _ in pairs)
+    click.echo(f"已在 {directory} 创建新站点（{len(written)} 个文件）：配置、协会/项目/事迹/页面各一条示例、编辑器设置，发布到{published}的配置。")
     click.echo("下一步：")
     if directory.resolve() != Path.cwd().resolve():
         click.echo(f"  cd {directory}")
     click.echo("  sitegen check                      # 检查内容")
     click.echo("  sitegen build                      # 构建网站到 output/")
     click.echo("  sitegen serve                      # 预览：在浏览器打开它显示的地址，保存后自动刷新")
-    if pip == starter.PLACEHOLDER_PIP:
+    for line in hosting_cli.next_steps(pairs):
+        click.echo(line)
+    if pip == starter.RELEASE_PIP:
         click.echo(
-            "注意：CI 文件（.github/workflows/sitegen.yml、.gitlab-ci.yml）中的 SITEGEN_PIP 还是占位值，"
-            "请改为安装 sitegen 的 pip 参数（例如 sitegen @ git+https://…/sitegen.git@v0.1.0），或在 CI 设置中定义变量 SITEGEN_PIP。",
+            f"CI 将用 pip install {pip} 从 Python 软件包索引（或你设置的镜像）安装 sitegen；"
+            "要从自己的仓库或离线 wheel 目录安装，请修改 CI 文件中的 SITEGEN_PIP（见《维护指南》“安装 sitegen”）。",
             err=True,
         )

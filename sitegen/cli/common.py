@@ -24,7 +24,7 @@ def existing_src(src: Path) -> Path:
 
 
 def checked_out(src: Path, out: Path) -> Path:
-    """Refuse outputs that would destroy sources or the home directory (PRODUCT.md §5)."""
+    """Refuse outputs that would destroy sources or the home directory (docs/reference.md, 规则 › 构建与输出)."""
     out = out.resolve()
     forbidden = {Path("/"), Path.home().resolve(), src}
     if out in forbidden or src.is_relative_to(out):

@@ -1,4 +1,4 @@
-"""Coverage: which county-level units have an association on a given day (PRODUCT.md §5).
+"""Coverage: which county-level units have an association on a given day (docs/reference.md, 规则 › 覆盖率).
 
 A unit is covered on a day when the association registered for its own region code was
 founded on or before that day and not dissolved by it; `preparing` never covers. Figures are

@@ -1,9 +1,9 @@
-"""The build cache in SRC/.sitegen-cache/ (PRODUCT.md §5: `build` keeps it there; `check` writes
+"""The build cache in SRC/.sitegen-cache/ (docs/reference.md, 规则 › 构建与输出: `build` keeps it there; `check` writes
 nothing): rendered Markdown, keyed by a digest of its text, the base path and sitegen's version.
 
 The whole file is dropped when its stamp (sitegen's version, the config file, every template
 and theme file) differs, so a cached fragment can never outlive what shaped it. Content
-digests, not mtimes (ARCHITECTURE.md). Fragments that produced diagnostics are not cached: they
+digests, not mtimes (mtime caches go stale). Fragments that produced diagnostics are not cached: they
 are rendered again so their warnings are reported on every build. Only the fragments the last
 build used are kept, so the file does not grow with deleted records.
 """

@@ -1,6 +1,6 @@
 """Recorded dependencies of every page, so a rebuild renders only what an edit can change.
 
-Taken from Lektor (ARCHITECTURE.md): while a page is planned and rendered, every record the
+Taken from Lektor's builder: while a page is planned and rendered, every record the
 view layer hands out, every relation it follows, every "all records of kind X" it lists and
 every template it loads is *recorded* (`use`), never inferred. The build persists
 `{route: {input: digest}}`; the next build recomputes the digests of the same inputs from the

@@ -2,7 +2,7 @@
 
 Parsing YAML, validating it and scanning it for private numbers is most of what loading a
 national ledger costs, and it depends only on the file's text, the config and sitegen's
-version (ARCHITECTURE.md, after Astro's glob loader): a file whose text digest is unchanged
+version (after Astro's glob loader): a file whose text digest is unchanged
 is not parsed again, and records of files that vanished are dropped at the next save. The
 diagnostics a file produced are kept with it, so warnings are reported on every build.
 """

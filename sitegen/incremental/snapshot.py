@@ -9,7 +9,7 @@ next build lists the same files first (directory reads and `stat` calls only). W
 input and every file of OUT is as recorded, OUT already is what a full build would produce:
 the build stops there and reports the same diagnostics. A file whose metadata moved (a
 `git checkout`, a `touch`) is read and compared by digest, so only a real change makes the
-build do real work (ARCHITECTURE.md: digests decide, metadata is the first filter).
+build do real work (docs/architecture.md: digests decide, metadata is the first filter).
 
 Racy writes: a file written again within one timestamp tick of being read keeps its mtime
 (git's "racy git" problem). Inputs whose mtime or ctime lies within `RACY_NS` of the start

@@ -1,6 +1,6 @@
 """Link: resolve references between records and derive the site's structure.
 
-Runs after every record has been loaded and validated alone (ARCHITECTURE.md: references are a
+Runs after every record has been loaded and validated alone (references are a
 stage of their own). Produces the immutable `Site` that rendering reads.
 """
 

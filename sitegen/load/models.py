@@ -1,4 +1,4 @@
-"""Typed content models, one per record kind (PRODUCT.md §2). Closed: unknown fields are errors.
+"""Typed content models, one per record kind (docs/reference.md lists their fields). Closed: unknown fields are errors.
 
 Rules that span several fields (dates in order, status-dependent fields) live in
 `load.py`, where each error can point at the field it concerns.

@@ -1,7 +1,7 @@
 """A YAML reader made for content in git: located values, no surprises.
 
 PyYAML's defaults turn `2021-13-01` into an unlocated ValueError, `9:30` into 570, `no` into
-False, expand aliases into memory bombs and let duplicate keys win silently (LIBRARIES.md).
+False, expand aliases into memory bombs and let duplicate keys win silently.
 Here the C parser composes a node tree with YAML 1.2 core-style resolvers only, aliases and
 custom tags are rejected at their mark, and we build plain Python values ourselves while
 recording where every key and value stands, so later stages can point at the exact line.

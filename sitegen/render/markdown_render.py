@@ -2,7 +2,7 @@
 
 Raw HTML that the safelist does not allow is removed by nh3; since nh3 does not report what
 it removed, the raw source is scanned separately to emit `unsafe-html` warnings at the
-offending line and column (PRODUCT.md §5 "Raw HTML in Markdown").
+offending line and column (docs/reference.md, 规则 › Markdown 与 HTML).
 """
 
 from __future__ import annotations

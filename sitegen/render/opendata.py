@@ -1,4 +1,4 @@
-"""Open data: the ledger, the project library and coverage as JSON and CSV (PRODUCT.md §5).
+"""Open data: the ledger, the project library and coverage as JSON and CSV (docs/reference.md, 网站的页面和网址 › 开放数据).
 
 CSV is UTF-8 with a BOM so that Excel opens Chinese text correctly. The same functions feed
 `sitegen coverage`, so the CLI and the site print the same numbers.

@@ -1,4 +1,4 @@
-"""The site map: every generated page, its template and what it shows (PRODUCT.md §3).
+"""The site map: every generated page, its template and what it shows (docs/reference.md, 网站的页面和网址).
 
 `plan` lists the pages; `render_pages` renders them, gathering template problems as
 diagnostics instead of stopping at the first. Given the previous build's dependency graph it

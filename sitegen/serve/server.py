@@ -3,13 +3,13 @@
 Why watchfiles and a server-sent-events endpoint, not livereload (the design card's first
 choice): livereload 2.7.1 *drops* any change that arrives within 3 s of the previous reload
 (`DEFAULT_RELOAD_TIME`) and polls every 800 ms without pyinotify, so an editor who saves twice
-quickly keeps looking at a stale page (LIBRARIES.md, "Dev server"). The bar is that every save
+quickly keeps looking at a stale page. The bar is that every save
 shows up. Here the watcher thread only marks the site dirty; the builder thread debounces a
 burst into one rebuild, and a save that arrives while a rebuild runs marks the site dirty again,
 so another rebuild follows: nothing is dropped. The browser side is the stdlib
 `http.server` plus one `EventSource`, no dependency beyond watchfiles.
 
-serve stays thin (ARCHITECTURE.md): it calls the same `build()` as `sitegen build`, into the
+serve stays thin: it calls the same `build()` as `sitegen build`, into the
 same OUT, atomically. The reload script is added to HTML responses as they are served, never
 written to OUT, so the built site is identical to `sitegen build`'s. A failed build leaves the
 previous output in place (the writer guarantees it) and pushes its diagnostics to the open

@@ -1,4 +1,4 @@
-"""Full-text search: index the written site with Pagefind's *extended* binary (PRODUCT.md §3).
+"""Full-text search: index the written site with Pagefind's *extended* binary (docs/reference.md, 网站的页面和网址).
 
 The index is built by running Pagefind as a subprocess over the staged output tree, before the
 writer swaps it in (`writer.write_output(before_swap=...)`), so OUT never holds pages without

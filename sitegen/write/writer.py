@@ -1,4 +1,4 @@
-"""Atomic output that costs what changed (PRODUCT.md §6 "Nothing lost"; docs/architecture.md).
+"""Atomic output that costs what changed (docs/reference.md, 规则 › 构建与输出; docs/architecture.md).
 
 Beside OUT, in its work area `.{name}.sitegen/`, sitegen keeps a *spare* tree: the output of
 the build before last. A build brings the spare up to date with the new files — a file equal

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import LONG_WORD, OpenTab, Site, Tab
 
-# (test id, path, HTTP status): one page of every kind PRODUCT.md §3 lists. /search/ is checked in
+# (test id, path, HTTP status): one page of every kind docs/reference.md lists. /search/ is checked in
 # test_search_filters.py with the rest of search.
 PAGE_KINDS = [
     ("home", "", 200),
