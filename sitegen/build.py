@@ -170,12 +170,10 @@ def build(
     progress: Progress | None = None,
     jobs: int = 1,
     keep_index: bool = False,
-    discard: Callable[[Path], None] | None = None,
 ) -> BuildResult:
     """Build SRC into OUT. With `keep_index` (the dev server's rebuilds) an existing search
     index is carried over even when pages changed: indexing a national site takes seconds
-    that a preview should not wait for. `discard` deletes the replaced output tree (the dev
-    server does it in the background, after the browser has been told to reload)."""
+    that a preview should not wait for."""
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
@@ -202,7 +200,7 @@ def build(
         try:
             # an unchanged OUT is left alone only if its index is this Pagefind's
             adds = search.BUNDLE if before_swap is not None and search.index_is_current(out) else None
-            result.stats = write_output(out, result.files, before_swap, adds, discard)
+            result.stats = write_output(out, result.files, before_swap, adds)
             written = Changes(result.stats.changed, result.stats.removed)
             result.changes = merge(written, search.BUNDLE, index_changes[0]) if index_changes else written
             if cache is not None:

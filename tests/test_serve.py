@@ -12,6 +12,7 @@ import pytest
 
 from sitegen.build import build
 from sitegen.serve.server import EVENTS_PATH, DevServer
+from sitegen.write.writer import work_area
 from tests.conftest import ROOT, copy_site
 
 TIMEOUT = 10.0
@@ -168,10 +169,9 @@ def test_a_broken_edit_shows_the_diagnostic_and_keeps_the_old_page(served: DevSe
 
 
 def test_output_and_cache_changes_do_not_trigger_rebuilds(served: DevServer) -> None:
-    out_name = served.out.name
     assert served._ignored(str(served.out / "index.html"))
     assert served._ignored(str(served.src / ".sitegen-cache" / "cache.sqlite3"))
-    assert served._ignored(str(served.src / f".{out_name}.sitegen-new-0123abcd" / "index.html"))
+    assert served._ignored(str(work_area(served.out) / "spare" / "index.html"))  # the writer's spare tree
     assert not served._ignored(str(served.src / "content" / "pages" / "about.md"))
     assert not served._ignored(str(served.src / "sitegen.yaml"))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from sitegen.diagnostics import Diagnostic, format_github, format_json
-from sitegen.domain.divisions import load_divisions
-from sitegen.load.config import SiteConfig
-from sitegen.load.records import load_config
+
+# The content model (pydantic) is imported where it is used, not here: `sitegen build` with
+# nothing to do never needs it.
 
 SRC_OPTION = click.option(
     "-s", "--src", "src", default=".", show_default=True, help="站点源目录（含 sitegen.yaml）", type=click.Path(path_type=Path)
@@ -38,6 +38,8 @@ def checked_out(src: Path, out: Path) -> Path:
 def valid_base_url(value: str | None) -> str | None:
     if value is None:
         return None
+    from sitegen.load.config import SiteConfig
+
     try:
         SiteConfig(title="-", base_url=value)
     except ValueError:
@@ -68,6 +70,9 @@ def interactive() -> bool:
 
 
 def site_config(src: Path):
+    from sitegen.domain.divisions import load_divisions
+    from sitegen.load.records import load_config
+
     config, problems = load_config(src)
     if config is None:
         print_diagnostics(problems)

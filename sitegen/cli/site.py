@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from sitegen.build import build, check
 from sitegen.cli.common import (
     SRC_OPTION,
     checked_out,
@@ -19,6 +18,7 @@ from sitegen.cli.common import (
     valid_base_url,
 )
 from sitegen.diagnostics import has_errors
+from sitegen.incremental import snapshot
 from sitegen.incremental.atomic import write_atomically
 
 
@@ -35,10 +35,22 @@ from sitegen.incremental.atomic import write_atomically
 )
 def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool, changed_urls: Path | None) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
+    started = time.perf_counter()
     src = existing_src(src)
     out = checked_out(src, out or src / "output")
     if changed_urls is not None and changed_urls.resolve().is_relative_to(out):
         raise click.BadParameter(f"{changed_urls} 在输出目录 {out} 之内，会被下次构建删除；请放在输出目录之外", param_hint="--changed-urls")
+    # nothing changed since the last build (file metadata, digests where it moved): done
+    inputs = snapshot.take(src, out, f"{base_url}\0{drafts}")
+    if inputs.unchanged:
+        print_diagnostics(inputs.diagnostics)
+        if changed_urls is not None:
+            _write_changed_urls(changed_urls, [])
+        if not quiet:
+            click.echo(f"内容、模板和输出目录都没有变化：{inputs.pages} 个页面保持原样，未写入任何文件（用时 {time.perf_counter() - started:.2f} 秒）→ {out}")
+        return
+    from sitegen.build import build
+
     progress = _ProgressLine() if not quiet and sys.stderr.isatty() else None
     try:
         result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress, jobs=jobs or os.cpu_count() or 1)
@@ -49,13 +61,10 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     if not result.ok:
         click.echo(f"构建失败：{summary(result.diagnostics)}。输出目录未改动。", err=True)
         sys.exit(1)
+    if result.stats is not None:  # OUT is what these inputs build: the next run may stop early
+        inputs.save(out, result.pages, result.diagnostics)
     if changed_urls is not None and result.changes is not None and result.site is not None:
-        urls = result.changes.urls(result.site.config.base_url)
-        try:
-            write_atomically(changed_urls, "".join(f"{url}\n" for url in urls).encode())
-        except OSError as exc:
-            click.echo(f"网站已构建，但无法写入 {changed_urls}：{exc.strerror or exc}", err=True)
-            sys.exit(1)
+        _write_changed_urls(changed_urls, result.changes.urls(result.site.config.base_url))
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
@@ -70,6 +79,14 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
         click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
         if changed_urls is not None and result.changes is not None:
             click.echo(f"新增、改动或删除的文件 {len(result.changes.changed) + len(result.changes.removed)} 个，网址已写入 {changed_urls}")
+
+
+def _write_changed_urls(path: Path, urls: list[str]) -> None:
+    try:
+        write_atomically(path, "".join(f"{url}\n" for url in urls).encode())
+    except OSError as exc:
+        click.echo(f"网站已构建，但无法写入 {path}：{exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 class _ProgressLine:
@@ -143,6 +160,8 @@ def serve_command(src: Path, host: str, port: int, drafts: bool) -> None:
 )
 def check_command(src: Path, fmt: str) -> None:
     """校验全部内容（含草稿），不写任何文件。"""
+    from sitegen.build import check
+
     result = check(existing_src(src))
     print_diagnostics(result.diagnostics, fmt)
     if fmt in ("text", "github"):

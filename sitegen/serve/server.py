@@ -24,8 +24,6 @@ from __future__ import annotations
 import json
 import mimetypes
 import queue
-import re
-import shutil
 import threading
 import time
 import traceback
@@ -40,6 +38,7 @@ import watchfiles
 from sitegen.build import BuildResult, build
 from sitegen.diagnostics import error
 from sitegen.load.records import load_config
+from sitegen.write.writer import work_area
 
 EVENTS_PATH = "/__sitegen/events"
 # Folders of SRC whose files are inputs, watched recursively; SRC itself is watched one level
@@ -135,7 +134,6 @@ class DevServer:
         self.report = report or (lambda result: None)
         self._built_once = False
         self._index_seconds = 0.0  # how long the last search index took to make
-        self._discarding: threading.Thread | None = None
         self.hub = Hub()
         self.base_path = "/"
         self.searchable = False  # the site has search (config `search`)
@@ -174,11 +172,7 @@ class DevServer:
         """One build; its outcome goes to the open pages. Never raises."""
         self._read_base_path()
         try:
-            if self._discarding is not None:
-                self._discarding.join()  # the tree replaced last time is gone before the next
-            result = build(
-                self.src, self.out, include_drafts=self.drafts, keep_index=self.keeps_index, discard=self._discard_later
-            )
+            result = build(self.src, self.out, include_drafts=self.drafts, keep_index=self.keeps_index)
             self._built_once = self._built_once or result.ok
             index = result.search_index
             if index is not None and not index.reused:
@@ -200,13 +194,8 @@ class DevServer:
             return True
         if (self.src / ".sitegen-cache") in p.parents or p.name == ".sitegen-cache":
             return True
-        leftover = re.compile(rf"\.{re.escape(self.out.name)}\.sitegen-(new|old)-[0-9a-f]+")
-        return any(leftover.fullmatch(part) for part in p.parts)
-
-    def _discard_later(self, tree: Path) -> None:
-        """Delete the replaced output after the reload event: tens of thousands of folders."""
-        self._discarding = threading.Thread(target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}, daemon=True)
-        self._discarding.start()
+        area = work_area(self.out)  # the writer's spare tree beside OUT
+        return p == area or p.is_relative_to(area)
 
     def _input_dirs(self) -> list[Path]:
         return [path for path in (self.src / name for name in INPUT_DIRS) if path.is_dir()]
@@ -279,8 +268,6 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._discarding is not None:
-            self._discarding.join(timeout=60)
         with self._dirty:
             self._dirty.notify_all()
         self.httpd.shutdown()
