@@ -1,139 +1,83 @@
-"""National-scale build benchmark of the `sitegen` CLI (issue #5).
+"""National-scale benchmark of the `sitegen` CLI: every row of issue 14's table, beside the floor.
 
-    python benchmarks/run.py [--scales 0.25,0.5,1] [--runs 3] [--jobs 2] [--quick] [--write]
+For each scale the synthetic site is generated (benchmarks/generate.py) into the work
+directory, then whole processes are timed, each measurement `--runs` times (medians):
 
-For each scale: generate the synthetic site (benchmarks/generate.py) into the work directory,
-then time whole `sitegen build` processes:
+  floor1, floorN   the floor (benchmarks/floor.py) on 1 and on JOBS processes
+  cold1, coldN     cold `sitegen build` (no OUT, no cache) at -j 1 and -j JOBS
+  nochange         `build -j JOBS` again with nothing changed
+  story            after one story edited (a sentence appended)
+  association      after one county association edited (its registered volunteers)
+  template         after one template edited (SRC/templates/story.html, present from the start)
+  search           cold build with `search: true` (Pagefind's extended indexer)
+  searchstory      with `search: true`, after one story edited
+  servestart       `sitegen serve` start -> the home page answered over HTTP
+  serve            `--saves` saves of one story in `sitegen serve`: save -> the story's page,
+                   polled over HTTP, shows the new sentence (median and 95th percentile)
 
-- cold full build (empty OUT, no SRC/.sitegen-cache/) at `-j 1` and at `-j JOBS`;
-- rebuild with nothing changed, and rebuilds after editing one story (a sentence appended),
-  one county association (its registered volunteers), one template (an HTML comment in a
-  SRC/templates/story.html override that the site carries from the start), all at `-j JOBS`;
-- the floor (benchmarks/floor.py) on 1 and on JOBS processes.
-
-Each figure is the median of `--runs` runs: wall seconds, CPU seconds (user + system of the
-process and the workers it forked) and peak RSS (the largest resident set of the process or
-any of its workers, from os.wait4's rusage). The Markdown table goes to stdout; `--write` also
-replaces the marked "National scale" section of benchmarks/RESULTS.md.
+Wall seconds, CPU seconds (user + system, workers and Pagefind included) and peak memory
+(sitegen's own processes, and separately the tools it runs) are reported; see
+benchmarks/measure.py and benchmarks/devserver.py. The Markdown report goes to stdout;
+`--write` replaces the "National scale" section of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import http.client
-import json
-import math
 import os
 import platform
 import re
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # measure.py, devserver.py, report.py beside this script
+
+from devserver import Served  # noqa: E402
+from measure import Sample, Series, measure  # noqa: E402
+from report import report  # noqa: E402
+
 ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
 START = "<!-- national-scale:start (benchmarks/run.py --write replaces this section) -->"
 END = "<!-- national-scale:end -->"
 CACHE_DIR = ".sitegen-cache"
+KEYS = ("floor1", "floorN", "cold1", "coldN", "nochange", "story", "association", "template",
+        "search", "searchstory", "servestart", "serve")  # fmt: skip
+
+HOW = """\
+how the lead takes the scale-1 figures (the machine otherwise idle: `uptime` load below 0.5,
+no other engineer's tests or builds running):
+
+  python -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install -q .   # a clean install
+  /tmp/bench-venv/bin/python benchmarks/run.py --scales 0.25,0.5,1 --runs 3 --saves 20 \\
+      --jobs 2 --work /tmp/sitegen-bench --write
+
+This generates the three sites (about 2 min in all), measures every row three times at each
+scale (20 saves for the dev server) and rewrites the "National scale" section of
+benchmarks/RESULTS.md with the figures, the command, the commit and the machine. With the
+builds as they were in issue 14 (122 s cold at scale 1, 240 s with search, 40 s per dev-server
+save) the whole run takes about 3 h, 2 h of it at scale 1; each faster build shortens it. The
+run prints its progress to stderr and its own duration at the end. For a first look use
+`--scales 0.25 --runs 1 --saves 5` (about 5 min); `--only` and `--reuse-sites` rerun a few rows.
+"""
 
 
 @dataclass
-class Sample:
-    wall: float
-    cpu: float
-    rss_mib: float
-
-
-@dataclass
-class Series:
-    name: str
-    samples: list[Sample] = field(default_factory=list)
-
-    @property
-    def wall(self) -> float:
-        return statistics.median(s.wall for s in self.samples)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(s.cpu for s in self.samples)
-
-    @property
-    def rss(self) -> float:
-        return max(s.rss_mib for s in self.samples)
-
-    def spread(self) -> str:
-        walls = [s.wall for s in self.samples]
-        return f"{min(walls):.2f} / {self.wall:.2f} / {max(walls):.2f}"
-
-
-def measure(cmd: list[str], quiet_stdout: bool = True) -> Sample:
-    """Run `cmd` to completion; wall, CPU (with reaped workers) and peak RSS of its tree."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL if quiet_stdout else None, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    stderr = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(stderr.decode("utf-8", "replace"))
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
-
-
-def serve_edit_latency(sitegen: list[str], src: Path, edit, runs: int) -> list[float]:
-    """Seconds from saving an edit to the dev server announcing the rebuilt site on its event
-    stream (the open page reloads on that event): what an editor waits for in the browser.
-    `sitegen serve` builds into SRC/output, the OUT the other measurements use, so it starts warm."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen([*sitegen, "serve", "-s", str(src), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 1800
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1800)
-                conn.request("GET", "/__sitegen/events")
-                stream = conn.getresponse()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit("sitegen serve did not start") from None
-                time.sleep(0.2)
-
-        def next_state() -> dict:
-            while True:
-                line = stream.readline().decode("utf-8")
-                if not line:
-                    raise SystemExit("sitegen serve closed its event stream")
-                if line.startswith("data: "):
-                    return json.loads(line[6:])
-
-        state = next_state()
-        while not (state["ok"] and state["generation"] >= 1):
-            state = next_state()
-        latencies = []
-        for _ in range(runs):
-            generation = state["generation"]
-            time.sleep(1.0)  # a separate save, not part of the previous burst
-            started = time.perf_counter()
-            edit()
-            while state["generation"] <= generation:
-                state = next_state()
-            latencies.append(time.perf_counter() - started)
-        return latencies
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
+class ScaleResult:
+    scale: float
+    pages: int
+    files: int
+    out_mib: float
+    src_files: int
+    series: dict[str, Series]
 
 
 def sitegen_cmd() -> list[str]:
@@ -142,10 +86,10 @@ def sitegen_cmd() -> list[str]:
 
 
 def clean(src: Path, out: Path) -> None:
-    """Empty OUT, no cache, no leftover sibling of OUT."""
+    """Empty OUT, no cache, nothing of the writer's beside OUT."""
     shutil.rmtree(src / CACHE_DIR, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    for sibling in out.parent.glob(f".{out.name}.sitegen-*"):
+    for sibling in out.parent.glob(f".{out.name}.sitegen*"):
         shutil.rmtree(sibling, ignore_errors=True)
 
 
@@ -157,7 +101,7 @@ def packaged_template(name: str) -> str:
 
 
 class Editor:
-    """The edits between rebuilds; each run changes the content again."""
+    """The edits between rebuilds; each changes the content again."""
 
     def __init__(self, src: Path) -> None:
         self.src = src
@@ -168,21 +112,34 @@ class Editor:
             p for p in counties if not p.stem.endswith("00") and "  registered: " in p.read_text(encoding="utf-8")
         )
         self.template = src / "templates" / "story.html"
+        self.config = src / "sitegen.yaml"
         self.count = 0
+
+    @property
+    def base_url(self) -> str:
+        return re.search(r"(?m)^base_url: (\S+)", self.config.read_text(encoding="utf-8")).group(1)
+
+    @property
+    def story_path(self) -> str:
+        from urllib.parse import urlsplit
+
+        return f"{urlsplit(self.base_url).path or '/'}stories/{self.story.stem}/"
 
     def install_template(self) -> None:
         self.template.parent.mkdir(exist_ok=True)
         self.template.write_text(packaged_template("story.html"), encoding="utf-8")
 
     def set_search(self, on: bool) -> None:
-        config = self.src / "sitegen.yaml"
-        text = config.read_text(encoding="utf-8")
-        config.write_text(re.sub(r"(?m)^search: (true|false)$", f"search: {'true' if on else 'false'}", text), encoding="utf-8")
+        text = self.config.read_text(encoding="utf-8")
+        self.config.write_text(re.sub(r"(?m)^search: (true|false)$", f"search: {'true' if on else 'false'}", text), encoding="utf-8")
 
-    def edit_story(self) -> None:
+    def edit_story(self) -> str:
+        """Append a sentence, written at once as an editor's save is; returns its token."""
         self.count += 1
-        with self.story.open("a", encoding="utf-8") as handle:
-            handle.write(f"\n截至目前，这支队伍已经开展了第{self.count}轮回访，服务仍在继续。\n")
+        token = f"回访编号{uuid.uuid4().hex[:8]}"
+        text = self.story.read_text(encoding="utf-8")
+        self.story.write_text(f"{text}\n截至目前，这支队伍已经开展了第{self.count}轮回访（{token}），服务仍在继续。\n", encoding="utf-8")
+        return token
 
     def edit_association(self) -> None:
         text = self.association.read_text(encoding="utf-8")
@@ -194,17 +151,6 @@ class Editor:
         text = re.sub(r"\n<!-- bench edit \d+ -->", "", self.template.read_text(encoding="utf-8"))
         text = text.replace("{% block content %}", f"{{% block content %}}\n<!-- bench edit {self.count} -->", 1)
         self.template.write_text(text, encoding="utf-8")
-
-
-@dataclass
-class ScaleResult:
-    scale: float
-    pages: int
-    files: int
-    out_mib: float
-    src_files: int
-    src_mib: float
-    series: dict[str, Series]
 
 
 def tree_size(path: Path) -> tuple[int, int, float]:
@@ -221,20 +167,22 @@ def tree_size(path: Path) -> tuple[int, int, float]:
 def bench_scale(scale: float, args: argparse.Namespace, log, rebuilds: bool = True) -> ScaleResult:
     base = args.work / f"scale-{scale:g}"
     src, floor_out = base / "src", base / "floor-out"
-    out = src / "output"  # where `sitegen serve` builds too, so the serve measurement starts warm
+    out = src / "output"  # where `sitegen serve` builds too, so the serve rows start warm
     if not (args.reuse_sites and (src / "sitegen.yaml").is_file()):
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(src), "--scale", str(scale), "--seed", str(args.seed)], check=True)
     editor = Editor(src)
     editor.install_template()
-    src_files, _, src_mib = tree_size(src / "content")
+    editor.set_search(False)
+    src_files = sum(len(names) for _, _, names in os.walk(src / "content"))
     sitegen = sitegen_cmd()
     build = lambda jobs: [*sitegen, "build", "-q", "-j", str(jobs), "-s", str(src), "-o", str(out)]  # noqa: E731
     floor = lambda jobs: [sys.executable, str(HERE / "floor.py"), str(src), str(floor_out), "--jobs", str(jobs)]  # noqa: E731
     j = args.jobs
     series: dict[str, Series] = {}
+    wanted = lambda key: not args.only or key in args.only  # noqa: E731
 
     def run(key: str, name: str, cmd: list[str], before=None) -> None:
-        if args.only and key not in args.only:
+        if not wanted(key):
             return
         s = series.setdefault(name, Series(name))
         for i in range(args.runs):
@@ -249,21 +197,40 @@ def bench_scale(scale: float, args: argparse.Namespace, log, rebuilds: bool = Tr
     run("cold1", "cold -j 1", build(1), lambda: clean(src, out))
     run("coldN", f"cold -j {j}", build(j), lambda: clean(src, out))
     if rebuilds:
+        if not out.is_dir():
+            measure(build(j))  # the rebuild rows need a built site
         run("nochange", f"no change -j {j}", build(j))
         run("story", f"one story edited -j {j}", build(j), editor.edit_story)
         run("association", f"one association edited -j {j}", build(j), editor.edit_association)
         run("template", f"one template edited -j {j}", build(j), editor.edit_template)
-    if rebuilds and (not args.only or "serve" in args.only):
-        name = "one story edited, seen by `serve`"
-        series[name] = Series(name, [Sample(t, 0.0, 0.0) for t in serve_edit_latency(sitegen, src, editor.edit_story, args.runs)])
-        log(f"  scale {scale:g} {name}: {[f'{s.wall:.2f}' for s in series[name].samples]} s")
-    if scale == max(args.scale_list):
+        if wanted("servestart") or wanted("serve"):
+            bench_serve(scale, args, log, sitegen, src, editor, series)
+    if scale == max(args.scale_list) or args.search_everywhere:
         # the sites are generated with `search: false` so that sitegen is compared with the
-        # floor like for like; this measures what Pagefind's index adds to a cold build
+        # floor like for like; these rows measure what Pagefind's index adds
         run("search", f"cold with search -j {j}", build(j), lambda: (clean(src, out), editor.set_search(True)))
+        if wanted("searchstory"):
+            editor.set_search(True)
+            if not (out / "pagefind").is_dir():
+                measure(build(j))
+            run("searchstory", f"one story edited, with search -j {j}", build(j), editor.edit_story)
         editor.set_search(False)
     files, pages, out_mib = tree_size(out)
-    return ScaleResult(scale, pages, files, out_mib, src_files, src_mib, series)
+    return ScaleResult(scale, pages, files, out_mib, src_files, series)
+
+
+def bench_serve(scale: float, args, log, sitegen: list[str], src: Path, editor: Editor, series: dict[str, Series]) -> None:
+    """Server start -> first page, then `--saves` saves -> the page shows them, over HTTP."""
+    starts = series.setdefault("serve start → first page", Series("serve start → first page"))
+    for i in range(args.runs if "servestart" in (args.only or KEYS) else 1):
+        with Served(sitegen, src, editor.base_url) as served:
+            starts.samples.append(Sample(served.start_seconds, 0.0, served.rss_mib))
+            log(f"  scale {scale:g} serve start run {i + 1}: first page after {served.start_seconds:.2f} s")
+            if i == 0 and (not args.only or "serve" in args.only):
+                latencies = served.save_latencies(editor.story_path, editor.edit_story, args.saves)
+                name = "one story saved in `serve` → page shows it"
+                series[name] = Series(name, [Sample(t, 0.0, served.rss_mib) for t in latencies])
+                log(f"  scale {scale:g} serve saves: {' '.join(f'{t:.2f}' for t in latencies)} s")
 
 
 def machine() -> str:
@@ -275,93 +242,10 @@ def machine() -> str:
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        done = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-def report(results: list[ScaleResult], args: argparse.Namespace, started: str, machine_facts: str, commit: str) -> str:
-    j = args.jobs
-    names = [f"cold -j {j}", "cold -j 1", "floor 1 process", f"floor {j} processes", f"no change -j {j}",
-             f"one story edited -j {j}", "one story edited, seen by `serve`", f"one association edited -j {j}",
-             f"one template edited -j {j}", f"cold with search -j {j}"]  # fmt: skip
-    lines = [
-        f"Measured {started} on commit `{commit}`: {machine_facts}.",
-        "",
-        "Command: `python benchmarks/run.py " + " ".join(args.argv) + "` "
-        f"({args.runs} run(s) of each, medians; wall seconds, then CPU seconds user+system incl. workers).",
-        "",
-        "| scale | sites: records → HTML pages (files, MiB) | " + " | ".join(names) + f" | peak RSS (all sitegen runs) | pages/s (cold -j {j}) |",
-        "|---" * (len(names) + 4) + "|",
-    ]
-    for r in results:
-        s = r.series
-        records = r.src_files
-        cells = [f"{s[n].wall:.2f} s ({s[n].cpu:.1f})" if n in s else "–" for n in names]
-        rss = max((x.rss for n, x in s.items() if not n.startswith(("floor", "cold with search"))), default=0.0)
-        cold = s.get(f"cold -j {j}")
-        lines.append(
-            f"| {r.scale:g} | {records} files → {r.pages} ({r.files}, {r.out_mib:.0f}) | " + " | ".join(cells)
-            + f" | {rss:.0f} MiB | {f'{r.pages / cold.wall:.0f}' if cold else '–'} |"
-        )
-    lines += ["", "Per measurement at each scale (wall min / median / max; peak RSS the largest of the runs):", ""]
-    lines += ["| scale | measurement | wall s | CPU s | peak RSS MiB |", "|---|---|---|---|---|"]
-    for r in results:
-        for n, x in r.series.items():
-            lines.append(f"| {r.scale:g} | {n} | {x.spread()} | {x.cpu:.1f} | {x.rss:.0f} |")
-    lines += ["", *targets(results, j)]
-    return "\n".join(lines) + "\n"
-
-
-def targets(results: list[ScaleResult], j: int) -> list[str]:
-    top = max(results, key=lambda r: r.scale)
-    s = top.series
-    met = lambda ok: "**met**" if ok else "**not met**"  # noqa: E731
-    out = [f"Targets at scale {top.scale:g} ({top.pages} pages), judged on wall time (CPU seconds beside):", ""]
-    cold, floor1, floor_n = s.get(f"cold -j {j}"), s.get("floor 1 process"), s.get(f"floor {j} processes")
-    if cold and floor1:
-        extra = f"; floor on {j} processes {floor_n.wall:.1f} s" if floor_n else ""
-        out.append(
-            f"- cold `-j {j}` ≤ single-process floor: {cold.wall:.1f} s ({cold.cpu:.0f} CPU) vs {floor1.wall:.1f} s"
-            f" ({floor1.cpu:.0f} CPU), {cold.wall / floor1.wall:.1f}× the floor{extra} — {met(cold.wall <= floor1.wall)}"
-        )
-    nochange, story = s.get(f"no change -j {j}"), s.get(f"one story edited -j {j}")
-    if cold and nochange:
-        out.append(
-            f"- no-change rebuild < 10% of cold: {nochange.wall:.1f} s ({nochange.cpu:.0f} CPU) ="
-            f" {100 * nochange.wall / cold.wall:.0f}% — {met(nochange.wall < 0.1 * cold.wall)}"
-        )
-    seen = s.get("one story edited, seen by `serve`")
-    if seen:
-        whole = f"; a whole `sitegen build` process: {story.wall:.1f} s ({story.cpu:.0f} CPU)" if story else ""
-        out.append(f"- one-story edit visible in the browser < 1 s: {seen.wall:.2f} s from save to reload with `sitegen serve`{whole} — {met(seen.wall < 1)}")
-    elif story:
-        out.append(f"- one-story edit < 1 s: {story.wall:.1f} s ({story.cpu:.0f} CPU) — {met(story.wall < 1)}")
-    sitegen_runs = [x.rss for n, x in s.items() if not n.startswith(("floor", "cold with search", "one story edited, seen"))]
-    if sitegen_runs:
-        out.append(f"- peak memory < 1 GiB (sitegen itself): {max(sitegen_runs):.0f} MiB — {met(max(sitegen_runs) < 1024)}")
-    searched = s.get(f"cold with search -j {j}")
-    if searched and cold:
-        out.append(
-            f"- with `search: true` a cold build also runs Pagefind's extended indexer: {searched.wall:.1f} s"
-            f" ({searched.cpu:.0f} CPU) instead of {cold.wall:.1f} s, peak {searched.rss:.0f} MiB (the indexer's own)"
-        )
-    name = f"cold -j {j}"
-    measured = sorted((r for r in results if name in r.series), key=lambda r: r.scale)
-    if len(measured) > 1:
-        small, big = measured[0], measured[-1]
-        ratio = math.log(big.pages / small.pages)
-        wall_exp = math.log(big.series[name].wall / small.series[name].wall) / ratio
-        cpu_exp = math.log(big.series[name].cpu / small.series[name].cpu) / ratio
-        per_page = " → ".join(f"{1000 * r.series[name].cpu / r.pages:.1f}" for r in measured)
-        out.append(
-            f"- linear growth (judged on CPU seconds, which other load on the machine disturbs less than wall time):"
-            f" cold `-j {j}` CPU ∝ pages^{cpu_exp:.2f}, wall ∝ pages^{wall_exp:.2f} between scales {small.scale:g} and"
-            f" {big.scale:g} (CPU ms per page {per_page}) — {met(cpu_exp <= 1.1)}"
-        )
-    else:
-        out.append("- linear growth: not measured (one scale only)")
-    return out
 
 
 def write_results(section: str) -> None:
@@ -376,43 +260,50 @@ def write_results(section: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], epilog=HOW, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", default="0.25,0.5,1", help="comma-separated scales (default 0.25,0.5,1)")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; medians are reported")
-    parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel builds and the floor")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; medians are reported (default 3)")
+    parser.add_argument("--saves", type=int, default=20, help="story saves measured in `sitegen serve` (default 20)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel builds and the floor (default 2)")
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sitegen-bench"), help="where the sites are generated and built")
     parser.add_argument("--quick", action="store_true", help="scale 0.25 only")
     parser.add_argument(
         "--rebuilds", choices=("all", "largest"), default="all",
-        help="measure the rebuilds at every scale (default) or only at the largest, to save time",
+        help="measure the rebuild and dev-server rows at every scale (default) or only at the largest",
     )
-    parser.add_argument(
-        "--only", help="comma-separated subset of cold1,coldN,nochange,story,association,template,floor1,floorN"
-    )
+    parser.add_argument("--search-everywhere", action="store_true", help="the search rows at every scale, not only the largest")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(KEYS)}")
     parser.add_argument(
         "--reuse-sites", action="store_true",
-        help="keep a site already generated in the work directory (only if it was not edited since)",
+        help="keep a site already generated in the work directory (the edits of earlier runs stay in it)",
     )
     parser.add_argument("--write", action="store_true", help="update the National scale section of benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     args.argv = argv
     args.only = [key for key in args.only.split(",") if key] if args.only else []
+    if unknown := set(args.only) - set(KEYS):
+        parser.error(f"unknown --only keys: {', '.join(sorted(unknown))}")
     scales = [0.25] if args.quick else [float(x) for x in args.scales.split(",")]
     args.scale_list = scales
     args.work.mkdir(parents=True, exist_ok=True)
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    began = time.perf_counter()
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     facts = machine()
     commit = git_commit()  # at the start: later commits must not be credited with these figures
-    log(f"benchmark: scales {scales}, {args.runs} run(s), -j {args.jobs}; {facts}")
+    log(f"benchmark: scales {scales}, {args.runs} run(s), {args.saves} saves, -j {args.jobs}; {facts}")
     largest = max(scales)
     results = [bench_scale(scale, args, log, args.rebuilds == "all" or scale == largest) for scale in scales]
-    section = report(results, args, started, facts, commit)
+    minutes = (time.perf_counter() - began) / 60
+    section = report(results, args, started, facts, commit, minutes)
     print(section)
     if args.write:
         write_results(section)
         log(f"updated {RESULTS}")
+    log(f"benchmark took {minutes:.1f} min")
     return 0
 
 

@@ -24,6 +24,7 @@ from sitegen.link.site import Site, link
 from sitegen.load.records import load_config, load_records
 from sitegen.render import images
 from sitegen.render.artifact import Artifact, DuplicateRoute
+from sitegen.render.linkcheck import check_links
 from sitegen.render.markdown_stage import render_markdown
 from sitegen.render.pages import Reuse, render_pages
 from sitegen.render.theme import static_files
@@ -86,11 +87,11 @@ def analyse(
     divisions = load_divisions()
     context = {"config": config, "divisions": divisions}
     record_cache = RecordCache(cache, context, f"{config!r}\0{src.resolve()}") if cache else None
-    records, problems = load_records(src, config, divisions, record_cache)
-    result.diagnostics += problems
+    loaded = load_records(src, config, divisions, record_cache)
+    result.diagnostics += loaded.diagnostics
     known = cache.load(PINYIN, cache.stamp(PINYIN)) if cache else None
     pinyin.add_keys(known)
-    site, problems = link(src, config, divisions, records, include_drafts, as_of)
+    site, problems = link(src, config, divisions, loaded.records, include_drafts, as_of, loaded.failed)
     if cache is not None and record_cache is not None:
         record_cache.save()
         if len(pinyin.known_keys()) != len(known or ()):
@@ -144,6 +145,7 @@ def render(
             )
         else:
             generated.append(Artifact(route, path))
+    result.diagnostics += check_links(site, {artifact.file: artifact.content for artifact in generated})
     result.files = generated
     return result
 
@@ -170,12 +172,10 @@ def build(
     progress: Progress | None = None,
     jobs: int = 1,
     keep_index: bool = False,
-    discard: Callable[[Path], None] | None = None,
 ) -> BuildResult:
     """Build SRC into OUT. With `keep_index` (the dev server's rebuilds) an existing search
     index is carried over even when pages changed: indexing a national site takes seconds
-    that a preview should not wait for. `discard` deletes the replaced output tree (the dev
-    server does it in the background, after the browser has been told to reload)."""
+    that a preview should not wait for."""
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
@@ -205,7 +205,7 @@ def build(
         try:
             # an unchanged OUT is left alone only if its index is this Pagefind's
             adds = search.BUNDLE if before_swap is not None and search.index_is_current(out) else None
-            result.stats = write_output(out, result.files, before_swap, adds, discard)
+            result.stats = write_output(out, result.files, before_swap, adds)
             written = Changes(result.stats.changed, result.stats.removed)
             result.changes = merge(written, search.BUNDLE, index_changes[0]) if index_changes else written
             if cache is not None:

@@ -1,7 +1,7 @@
 """Diagnostics: the one error type of sitegen, and the catalog of their codes.
 
 Every content problem becomes a `Diagnostic` value; stages return lists of them and never
-raise through to the user. Codes are permanent names (see PRODUCT.md §5 "Codes").
+raise through to the user. Codes are permanent names (listed in docs/reference.md, 错误代码).
 """
 
 from __future__ import annotations
@@ -40,9 +40,12 @@ CATALOG: dict[str, str] = {
     "unsafe-html": "不安全的 HTML 已被移除",
     "privacy": "疑似个人信息",
     "config": "站点配置错误",
+    "out-of-scope": "协会不在本站的统计范围内",
+    "broken-link": "链接指向不存在的页面、锚点或文件",
     "template": "模板错误",
     "output": "输出目录无法写入",
     "search-index": "站内搜索索引生成失败",
+    "workbook": "导入的工作簿无法读取，或其中的表不是台账的格式",
     "cache": "构建缓存不可信，已忽略",
     "internal": "sitegen 内部错误（不是内容问题）",
 }
@@ -68,7 +71,7 @@ class Diagnostic:
         return self.severity == Severity.ERROR
 
     def display_path(self, cwd: Path | None = None) -> str:
-        """The path relative to the current directory when inside it (PRODUCT.md §5)."""
+        """The path relative to the current directory when inside it (docs/reference.md, 规则 › 文件与 YAML)."""
         cwd = cwd or Path.cwd()
         p = Path(self.path)
         try:

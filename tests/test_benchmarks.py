@@ -48,3 +48,18 @@ def test_generated_site_is_valid_reproducible_and_floor_builds(tmp_path: Path) -
     assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
     assert (out / "associations" / "100000" / "index.html").is_file()
     assert len(list((out / "stories").glob("*/index.html"))) >= 29  # drafts are left out
+
+
+def test_the_harness_measures_builds_and_the_dev_server_over_http(tmp_path: Path, capsys) -> None:
+    """A tiny run of benchmarks/run.py: rebuild rows, and `serve` measured through HTTP."""
+    run = _script("run")
+    results = (BENCHMARKS / "RESULTS.md").read_bytes()
+    argv = ["--scales", "0.005", "--runs", "1", "--saves", "2", "--work", str(tmp_path), "--only", "nochange,story,servestart,serve"]
+    assert run.main(argv) == 0
+    report = capsys.readouterr().out
+    for row in ("no change -j 2", "one story edited -j 2", "serve start → first page", "one story saved in `serve` → page shows it"):
+        assert f"| {row} |" in report, row
+    assert "| `build`, nothing changed |" in report and "≤ 3 s" in report
+    story = run.Editor(tmp_path / "scale-0.005" / "src").story.read_text(encoding="utf-8")
+    assert story.count("回访编号") == 3  # one edit for the build row, two saves in serve
+    assert (BENCHMARKS / "RESULTS.md").read_bytes() == results  # only --write touches it

@@ -36,13 +36,13 @@ def test_warm_build_equals_cold_build(small_site: Path, tmp_path: Path, monkeypa
 def test_an_edit_and_a_base_url_change_are_not_served_stale(small_site: Path, tmp_path: Path) -> None:
     build_ok(small_site, tmp_path / "first")
     about = small_site / "content" / "pages" / "about.md"
-    about.write_text(about.read_text(encoding="utf-8") + "\n\n新增一段 [图片](/img/x.png)\n", encoding="utf-8")
+    about.write_text(about.read_text(encoding="utf-8") + "\n\n新增一段 [图片](/img/a.svg)\n", encoding="utf-8")
     build_ok(small_site, tmp_path / "warm", base_url="https://example.org/other/")
     cold_src = tmp_path / "cold-src"
     shutil.copytree(small_site, cold_src, ignore=shutil.ignore_patterns(".sitegen-cache"))
     build_ok(cold_src, tmp_path / "cold", base_url="https://example.org/other/")
     assert _digests(tmp_path / "warm") == _digests(tmp_path / "cold")
-    assert "/other/img/x.png" in (tmp_path / "warm" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "/other/img/a.svg" in (tmp_path / "warm" / "about" / "index.html").read_text(encoding="utf-8")
 
 
 def test_fragments_outlive_template_and_config_edits_but_not_a_new_sitegen(small_site: Path, tmp_path: Path, monkeypatch) -> None:

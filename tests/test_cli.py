@@ -159,6 +159,9 @@ def test_build_summary_counts_written_and_reused_files(small_site: Path, tmp_pat
     assert first.exit_code == 0, first.output
     assert "沿用 0 个未变的文件" in first.stdout
     assert "\r" not in first.stderr  # no progress line without a terminal
+    unchanged = run("build", "-s", str(small_site), "-o", str(out))
+    assert "没有变化" in unchanged.stdout and "未写入任何文件" in unchanged.stdout  # the fast path
+    (small_site / ".sitegen-cache" / "snapshot.json").unlink()  # without its record: the whole pipeline
     again = run("build", "-s", str(small_site), "-o", str(out))
     files = sum(1 for p in out.rglob("*") if p.is_file())
     assert f"写入 0 个文件，沿用 {files} 个未变的文件" in again.stdout
@@ -181,3 +184,8 @@ def test_progress_line_only_on_a_terminal(small_site: Path, tmp_path: Path, monk
     drawn.clear()
     cli.main.main(["build", "-s", str(small_site), "-o", str(tmp_path / "out"), "-q"], standalone_mode=False)
     assert drawn == []
+
+
+def test_check_says_which_date_the_figures_are_as_of(small_site: Path) -> None:
+    result = run("check", "-s", str(small_site))
+    assert "统计日期：各项数字截至 " in result.stderr and "即协会台账中最晚的日期" in result.stderr

@@ -1,11 +1,17 @@
-"""Coverage figures against small hand-computed cases (PRODUCT.md §5 "Coverage")."""
+"""Coverage figures against small hand-computed cases (docs/reference.md, 规则 › 覆盖率)."""
 
 from datetime import date
 
 from sitegen.domain.coverage import compute, covers, percent
 from sitegen.domain.divisions import load_divisions
+from sitegen.domain.scope import build_scope
 from sitegen.load.config import Milestone
 from sitegen.load.models import Association
+
+
+def national(count_zones: bool = False):
+    return build_scope(["100000"], load_divisions(), count_zones)
+
 
 MILESTONES = [Milestone(date=date(2020, 12, 31), rate=0.5), Milestone(date=date(2021, 12, 31), rate=0.7)]
 
@@ -41,7 +47,7 @@ def test_province_counts_special_units() -> None:
         assoc("460100", "2019-01-01"),  # a city association covers no county
         assoc("460105", status="preparing"),
     ]
-    report = compute(records, table, MILESTONES, date(2021, 12, 31))
+    report = compute(records, national(), MILESTONES, date(2021, 12, 31))
     hainan = report.province("460000")
     assert hainan is not None
     assert hainan.counties == len(table.coverage_units("460000"))
@@ -61,17 +67,16 @@ def test_zones_only_when_configured() -> None:
     table = load_divisions()
     zone = next(d for d in table if d.level == "zone")
     records = [assoc(zone.code, "2019-01-01")]
-    without = compute(records, table, MILESTONES, date(2021, 1, 1))
-    with_zones = compute(records, table, MILESTONES, date(2021, 1, 1), count_zones=True)
+    without = compute(records, national(), MILESTONES, date(2021, 1, 1))
+    with_zones = compute(records, national(count_zones=True), MILESTONES, date(2021, 1, 1))
     assert without.national.covered == 0
     assert with_zones.national.covered == 1
     assert with_zones.national.counties > without.national.counties
 
 
 def test_dissolution_drops_out_of_series() -> None:
-    table = load_divisions()
     records = [assoc("330106", "2019-01-01", "dissolved", "2021-06-01")]
-    zhejiang = compute(records, table, MILESTONES, date(2021, 12, 31)).province("330000")
+    zhejiang = compute(records, national(), MILESTONES, date(2021, 12, 31)).province("330000")
     assert [(p.date.isoformat(), p.covered) for p in zhejiang.series] == [
         ("2019-01-01", 1),
         ("2020-12-31", 1),

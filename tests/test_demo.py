@@ -93,20 +93,21 @@ def test_charts_are_on_coverage_and_province_pages(demo: tuple[Path, Path]) -> N
     coverage = json.loads((out / "data/coverage.json").read_text(encoding="utf-8"))
     page = (out / "coverage/index.html").read_text(encoding="utf-8")
     svgs = _svgs(page)
-    assert len(svgs) == 1 + 1 + 32  # national line chart, tile map, a bar per row (全国 + 31)
+    assert len(svgs) == 1 + 3  # the scope's line chart, a bar per row (浙江省、海南省 + 2 provinces)
     for svg in svgs:
         root = ElementTree.fromstring(svg)  # well-formed
         assert root.get("role") == "img" and root[0].tag.endswith("title") and root[1].tag.endswith("desc")
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # chart ids are unique on the page
-    # The tile map shows each province's rate exactly as the data file's counts give it.
-    tiles = dict(re.findall(r'data-region="(\d{6})">.*?chart-tile-rate"[^>]*>([^<]+)<', page, flags=re.S))
-    assert len(tiles) == 31
+    assert "tiles-provinces" not in page  # the map of all 31 provinces is for a national site only
+    # The table lists each province in scope exactly as the data file's counts give it.
+    assert [p["region"] for p in coverage["provinces"]] == ["330000", "460000"] and "national" not in coverage
+    text = text_of(out / "coverage/index.html")
     for province in coverage["provinces"]:
-        assert tiles[province["region"]] == percent(province["covered"], province["counties"])
-    # The table beside the national chart lists every point of the national series.
-    national_rows = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', page.split('id="by-province"')[0])
-    assert national_rows == [p["date"] for p in coverage["national"]["series"]]
+        assert f"{province['name']} {province['counties']} {province['covered']} {percent(province['covered'], province['counties'])}" in text
+    # The table beside the scope's chart lists every point of its series.
+    scope_rows = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', page.split('id="by-area"')[0])
+    assert scope_rows == [p["date"] for p in coverage["scope"]["series"]]
     zhejiang = (out / "regions/330000/index.html").read_text(encoding="utf-8")
     assert 'id="line-330000-title"' in zhejiang and 'id="bar-330000-title"' in zhejiang
     for svg in _svgs(zhejiang):
@@ -134,7 +135,8 @@ def test_evaluation_page_shows_the_data_file_numbers(demo: tuple[Path, Path]) ->
         assert [int(c) for c in cells] == [card["score"]] + [i["points"] for i in card["indicators"]]
         own = text_of(out / f"associations/{card['region']}/index.html")
         assert f"建设评估清单 {card['score']} / 100 分" in own
-    national = data["national"]
+    national = data["scope"]
+    assert "national" not in data and data["scope"]["regions"] == ["330000", "460000"]
     total = re.search(r'<tr class="total">.*?</tr>', page, flags=re.S).group(0)
     cells = re.findall(r'<td class="num">([^<]+)</td>', total)
     expected = [str(national["associations"]), average_text(national["points"], national["associations"])]
@@ -147,7 +149,8 @@ def test_evaluation_page_shows_the_data_file_numbers(demo: tuple[Path, Path]) ->
 def test_home_page_shows_target_and_latest_models(demo: tuple[Path, Path]) -> None:
     _, out = demo
     text = text_of(out / "index.html")
-    assert "目标 100.0%（期限 2023年12月31日 已过）" in text
+    assert "浙江省、海南省 30 / 117 个县级单位" in text
+    assert "对照2023年12月31日前全覆盖的目标，还有 87 个县级单位未建立协会" in text
     assert re.search(r"\d{4} 年度示范协会", text)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from test_link import write
 
 from sitegen.build import analyse
-from sitegen.domain import evaluation
 from sitegen.domain.evaluation import (
     INDICATORS,
     MAX_SCORE,
@@ -18,6 +17,7 @@ from sitegen.domain.evaluation import (
     months_before,
     window_start,
 )
+from sitegen.render import opendata
 
 CONFIG = "title: t\nbase_url: https://example.org/\nas_of: 2024-12-10\n"
 
@@ -93,7 +93,15 @@ def test_bare_association_gets_only_founded(tmp_path: Path) -> None:
     established = card.indicators[0]
     assert established.state == "partial"
     assert [(c.check.key, c.ok) for c in established.checks] == [("founded", True), ("credit_code", False)]
-    assert card.indicators[1].state == "unmet"
+    # Nothing in the ledger yet is a to-do ("○ 台账未登记"), not a failure; it scores 0 all the same.
+    assert card.indicators[1].state == "unrecorded"
+    assert card.unrecorded == sum(len(i.checks) for i in card.indicators) - 1 - 2  # founded; projects, stories
+    governance = bare("330106", governance="{charter: false}")
+    recorded = evaluate(site_of(tmp_path / "g", {"content/associations/330106.yaml": governance})).scorecard("330106")
+    charter, party = recorded.indicators[1].checks[:2]
+    assert (charter.met, charter.detail) == (False, "台账记为未建立")
+    assert (party.met, party.detail) == (None, "台账未登记")
+    assert recorded.indicators[1].state == "unmet"
 
 
 def test_trainings_in_the_last_12_months_boundary(tmp_path: Path) -> None:
@@ -135,7 +143,7 @@ def test_ledger_freshness(tmp_path: Path) -> None:
     assert fresh("2024-06-11", "a") == (5, "2024年6月11日核对，距统计日 182 天")
     assert fresh("2024-06-10", "b")[0] == 0
     assert fresh("2024-12-10", "c") == (5, "2024年12月10日核对，距统计日 0 天")
-    assert fresh(None, "d") == (0, "台账未填写核对日期（updated）")
+    assert fresh(None, "d") == (0, "台账未填写核对日期")
 
 
 def test_months_before_clamps_to_month_end() -> None:
@@ -197,7 +205,7 @@ def test_province_aggregate_and_rounding(tmp_path: Path) -> None:
 
 def test_document_is_json_ready_and_consistent(tmp_path: Path) -> None:
     site = site_of(tmp_path, {"content/associations/330106.yaml": FULL, "content/associations/330108.yaml": bare("330108")})
-    doc = evaluation.evaluation_document(evaluate(site), site)
+    doc = opendata.evaluation_document(evaluate(site), site)
     doc = json.loads(json.dumps(doc, ensure_ascii=False))
     assert doc["as_of"] == "2024-12-10" and doc["max_score"] == 100
     assert doc["windows"] == {

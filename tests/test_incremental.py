@@ -1,5 +1,5 @@
 """Incremental builds: a rebuild after any edit equals a clean build of the same state, byte for
-byte, and renders only the pages whose recorded inputs changed (ARCHITECTURE.md)."""
+byte, and renders only the pages whose recorded inputs changed."""
 
 from __future__ import annotations
 

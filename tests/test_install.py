@@ -1,9 +1,12 @@
-"""INSTALL TEST: the whole path a new user takes, outside this repository.
+"""INSTALL TEST: the whole path a new user takes, outside this repository, offline.
 
-Build the wheel, install it into a fresh virtual environment (dependencies come from PyPI, so
-this test needs the package index, as CI has), then in an empty directory: `sitegen init`,
-`sitegen new story`, `sitegen check`, `sitegen build`. It runs in the default suite; select
-it alone with `python -m pytest -m install -s` to see the transcript.
+Build a wheelhouse as docs/deploying.md says (`pip wheel -w wheelhouse .`: the project's wheel
+and every dependency's, the Pagefind extended binary included; this step needs the package
+index, as CI has), install from it into a fresh virtual environment with no index at all
+(`pip install --no-index --find-links wheelhouse/ qingzhi-sitegen`, pip's configuration and
+environment variables ignored), then in an empty directory: `sitegen init`, `sitegen new story`,
+`sitegen check`, `sitegen build`. It runs in the default suite; select it alone with
+`python -m pytest -m install -s` to see the transcript.
 """
 
 from __future__ import annotations
@@ -53,23 +56,31 @@ def copy_source(target: Path) -> Path:
     return target
 
 
-def test_wheel_install_init_new_check_build(tmp_path: Path) -> None:
+def test_offline_wheelhouse_install_init_new_check_build(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     shell = Transcript(env)
     source = copy_source(tmp_path / "source")
 
-    shell.run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path / "dist", source, cwd=tmp_path, shown="pip wheel --no-deps -w dist .")
-    (wheel,) = (tmp_path / "dist").glob("sitegen-*.whl")
+    wheelhouse = tmp_path / "wheelhouse"
+    shell.run(sys.executable, "-m", "pip", "wheel", "-q", "-w", wheelhouse, source, cwd=tmp_path, shown="python3 -m pip wheel -w wheelhouse .")
+    (wheel,) = wheelhouse.glob("qingzhi_sitegen-*.whl")
+    assert any(wheelhouse.glob("pagefind_bin_extended-*.whl"))  # the binary that segments Chinese
     names = set(zipfile.ZipFile(wheel).namelist())
-    for packaged in ("sitegen/theme/templates/base.html", "sitegen/theme/static/assets/site.css", "sitegen/data/divisions.csv", "sitegen/starter/github-workflow.yml"):
+    for packaged in ("sitegen/theme/templates/base.html", "sitegen/theme/static/assets/site.css", "sitegen/data/divisions.csv", "sitegen/starter/github-workflow.yml", "sitegen/starter/deploy-common.sh", "sitegen/starter/nginx.conf"):
         assert packaged in names, packaged
 
     venv.create(tmp_path / "venv", with_pip=True)
     bin_dir = tmp_path / "venv" / BIN
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     shell.lines.append(f"$ python -m venv venv && . venv/{BIN}/activate")
-    shell.run(bin_dir / "python", "-m", "pip", "install", "-q", wheel, cwd=tmp_path, shown=f"pip install dist/{wheel.name}")
+    # offline: no index, no configuration file, no PIP_* variable can bring in another source
+    offline = {k: v for k, v in env.items() if not k.startswith("PIP_")} | {"PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    shell.env = offline
+    shell.run(
+        bin_dir / "python", "-m", "pip", "install", "-q", "--no-index", "--find-links", wheelhouse, "qingzhi-sitegen",
+        cwd=tmp_path, shown="pip install --no-index --find-links wheelhouse/ qingzhi-sitegen",
+    )
     where = shell.run(bin_dir / "python", "-c", "import sitegen; print(sitegen.__file__)", cwd=tmp_path).stdout
     assert Path(where.strip()).is_relative_to(tmp_path / "venv"), where  # the wheel, not this checkout
 
@@ -84,11 +95,15 @@ def test_wheel_install_init_new_check_build(tmp_path: Path) -> None:
     shell.run(sitegen, *new, cwd=site, shown="sitegen " + " ".join(new))
     shell.run(sitegen, "check", cwd=site, shown="sitegen check")
     shell.run(sitegen, "build", cwd=site, shown="sitegen build")
+    shell.run(sitegen, "build", "--drafts", "-o", "preview", cwd=site, shown="sitegen build --drafts -o preview")
+    shell.run(sitegen, "deploy-config", "nginx", "--ci", "none", cwd=site, shown="sitegen deploy-config nginx --ci none")
     print(shell)
+    assert (site / "deploy/nginx.sh").is_file() and (site / "deploy/nginx.conf").is_file()
 
     story = (site / "content/stories/volunteer-day.md").read_text(encoding="utf-8")
     assert story.splitlines()[1] == "# yaml-language-server: $schema=../../.schemas/story.schema.json"
     assert not (site / "themes").exists() and not (site / "templates").exists()  # the packaged theme
-    for page in ("index.html", "stories/volunteer-day/index.html", "assets/site.css", "data/associations.json"):
+    for page in ("index.html", "assets/site.css", "data/associations.json"):
         assert (site / "output" / page).is_file(), page
-    assert "青年志愿服务日" in (site / "output/stories/volunteer-day/index.html").read_text(encoding="utf-8")
+    assert "\ndraft: true " in story and not (site / "output/stories/volunteer-day").exists()  # a draft until published
+    assert "青年志愿服务日" in (site / "preview/stories/volunteer-day/index.html").read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sitegen.build import analyse
@@ -103,3 +104,25 @@ def test_registered_volunteers_are_not_double_counted(tmp_path: Path) -> None:
         },
     )
     assert registered_volunteers(analyse(src).site) == 1050
+
+
+def test_ledger_date_comes_from_associations_only(tmp_path: Path) -> None:
+    """A story or project dated later never re-dates a figure; `as_of` in the config wins."""
+    src = write(
+        tmp_path,
+        {
+            "content/associations/330106.yaml": association("330106", updated="2024-12-02")
+            + "trainings:\n  - {date: 2024-03-19, title: 培训}\n  - {date: 2024-12-09, title: 年末培训}\n",
+            "content/projects/p.yaml": 'title: p\nassociation: "330106"\nbrand: local\nsummary: s\nstarted: 2030-01-01\n',
+            "content/stories/today.md": "---\ntitle: 今天的事迹\ndate: 2030-06-01\n---\n",
+            "content/pages/about.md": "---\ntitle: 关于\n---\n",
+        },
+    )
+    site = analyse(src).site
+    assert site.as_of.isoformat() == "2024-12-09"  # the nested training date, not the story's
+    assert site.as_of_source == "content/associations/330106.yaml 第 7 行的 trainings[1].date，即协会台账中最晚的日期"
+    config = src / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "as_of: 2023-12-31\n", encoding="utf-8")
+    site = analyse(src).site
+    assert (site.as_of.isoformat(), site.as_of_source) == ("2023-12-31", "sitegen.yaml 的 as_of")
+    assert analyse(src, as_of=date(2022, 1, 1)).site.as_of_source == "命令行选项 --as-of"

@@ -69,9 +69,9 @@ def test_project_prompts_brand_from_the_list_and_never_overwrites(small_site: Pa
 
 def test_off_a_terminal_missing_values_are_named(small_site: Path) -> None:
     result = run("new", "association", "-s", str(small_site))
-    assert result.exit_code == 2 and "REGION" in result.output
+    assert result.exit_code == 2 and "区划代码" in result.output
     story = run("new", "story", "-s", str(small_site))
-    assert story.exit_code == 2 and "SLUG" in story.output and "--title" in story.output
+    assert story.exit_code == 2 and "文件名" in story.output and "--title" in story.output
     wrong = run("new", "project", "p", "-s", str(small_site), "--title", "t", "--association", "330106", "--brand", "zhulao", "--summary", "s")
     assert wrong.exit_code == 2 and "jinhui" in wrong.output
     assert not (small_site / "content/projects/p.yaml").exists()
@@ -111,3 +111,21 @@ def test_a_real_terminal_is_asked(small_site: Path) -> None:
     text = output.decode(errors="replace")
     assert "浙江省杭州市拱墅区" in text
     assert (small_site / "content/associations/330105.yaml").is_file()
+
+
+def test_a_new_story_is_a_draft_until_the_editor_publishes_it(small_site: Path, tmp_path: Path) -> None:
+    """Its placeholder body must not go out with the next build; the editor is told how to
+    preview it and how to publish it."""
+    from sitegen.build import build
+
+    created = run("new", "story", "s-1", "-s", str(small_site), "--title", "新事迹", "--association", "330106")
+    assert created.exit_code == 0, created.output
+    assert "草稿" in created.output and "sitegen serve --drafts" in created.output and "删去 draft" in created.output
+    text = (small_site / "content/stories/s-1.md").read_text(encoding="utf-8")
+    assert "\ndraft: true " in text
+    published = build(small_site, tmp_path / "out")
+    assert published.ok and not (tmp_path / "out/stories/s-1").exists()
+    preview = build(small_site, tmp_path / "preview", include_drafts=True)
+    assert preview.ok and (tmp_path / "preview/stories/s-1/index.html").is_file()
+    (small_site / "content/stories/s-1.md").write_text(text.replace("\ndraft: true ", "\n# draft: true "), encoding="utf-8")
+    assert build(small_site, tmp_path / "out").ok and (tmp_path / "out/stories/s-1/index.html").is_file()

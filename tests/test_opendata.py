@@ -1,4 +1,4 @@
-"""Open data files: shapes from PRODUCT.md §5 and Excel-friendly CSV."""
+"""Open data files: shapes as docs/reference.md gives them and Excel-friendly CSV."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def test_data_files(small_site: Path, tmp_path: Path) -> None:
     projects = json.loads((out / "data/projects.json").read_text(encoding="utf-8"))
     assert projects[0]["slug"] == "xihu-jinhui" and projects[0]["url"] == "/volunteer/projects/xihu-jinhui/"
     coverage = json.loads((out / "data/coverage.json").read_text(encoding="utf-8"))
-    assert set(coverage) == {"as_of", "milestones", "national", "provinces"}
+    assert set(coverage) == {"as_of", "milestones", "scope", "national", "provinces"}
+    assert set(coverage["scope"]) == {"regions", "counties", "covered", "rate", "series"}
+    assert coverage["scope"]["regions"] == ["100000"] and coverage["scope"]["covered"] == coverage["national"]["covered"]
     assert coverage["milestones"][0] == {"date": "2020-12-31", "rate": 0.5}
     assert set(coverage["provinces"][0]) == {"region", "name", "counties", "covered", "rate", "series"}
     for name in ("associations.csv", "projects.csv", "coverage.csv", "evaluation.csv"):

@@ -25,6 +25,11 @@ SCHEMA_CODES = {"unknown-field", "missing-field", "invalid-value", "invalid-date
 NOT_EXPRESSIBLE = {
     ("invalid-value", "content/associations/330110.yaml", 5, 12): "dissolved before founded compares two values",
 }
+# Where a schema says more than check: a required field written with a typo is one mistake,
+# which check reports once (at the unknown key) and JSON Schema twice (missing and unknown).
+MERGED_BY_CHECK = {
+    ("unknown-field", "content/associations/330106.yaml", 5, 5): "leaders[0].nmae is name misspelled",
+}
 CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
 
 
@@ -114,7 +119,9 @@ def test_schemas_reject_what_check_rejects_at_the_same_places(case: str) -> None
         if parsed is None:  # yaml-syntax, encoding: nothing for a schema to look at
             continue
         compared += 1
-        assert schema_positions(checks[name], *parsed) == by_file.get(path.resolve(), set()), path
+        rel = path.resolve().relative_to(src.resolve()).as_posix()
+        merged = {(line, col) for (c, r, line, col) in MERGED_BY_CHECK if (c, r) == (case, rel)}
+        assert schema_positions(checks[name], *parsed) - merged == by_file.get(path.resolve(), set()), path
     assert compared or case in ("encoding", "yaml-syntax", "duplicate-yaml-key")
 
 
@@ -173,8 +180,8 @@ def test_vocabularies_come_from_the_site_config() -> None:
         title="t", base_url="https://example.org/", brands={"qingchun": {"name": "青春行动"}}, targets=["老人"], funding=["自筹"]
     )
     project = schema.build_schemas(config)["project"]["properties"]
-    assert project["brand"]["enum"] == ["qingchun"]
-    assert project["brand"]["enumDescriptions"] == ["青春行动"]
+    assert project["brand"]["enum"] == ["qingchun", "青春行动"]  # the key or the name
+    assert project["brand"]["enumDescriptions"] == ["青春行动", "青春行动"]
     assert project["targets"]["items"]["enum"] == ["老人"]
     assert project["funding"]["items"]["enum"] == ["自筹"]
 
@@ -182,9 +189,9 @@ def test_vocabularies_come_from_the_site_config() -> None:
 def test_enums_for_statuses_and_team_types() -> None:
     schemas = schema.build_schemas(SiteConfig(title="t", base_url="https://example.org/"))
     association = schemas["association"]
-    assert association["properties"]["status"]["enum"] == ["active", "preparing", "dissolved"]
+    assert association["properties"]["status"]["enum"] == ["active", "preparing", "dissolved", "正常", "筹备中", "已撤销"]
     assert "学校" in association["definitions"]["Team"]["properties"]["type"]["enum"]
-    assert schemas["project"]["properties"]["status"]["enum"] == ["running", "paused", "completed"]
+    assert schemas["project"]["properties"]["status"]["enum"] == ["running", "paused", "completed", "进行中", "暂停", "已结项"]
 
 
 def test_region_codes_are_six_digit_strings_or_integers() -> None:

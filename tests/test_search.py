@@ -24,6 +24,7 @@ from conftest import broken_links, build_ok, copy_site, parse_html
 
 from sitegen.build import build
 from sitegen.write import search
+from sitegen.write.writer import work_area
 
 BASE = "/volunteer/"  # the small fixture's base path
 STORY = """---
@@ -141,25 +142,48 @@ def test_navigation_related_lists_and_edit_links_are_not_indexed(built: Path) ->
     assert "首页" not in by_url["/stories/story-1/"]  # breadcrumbs
 
 
-def test_the_extended_binary_segments_chinese(built: Path) -> None:
-    """Only Pagefind *extended* splits Chinese into words; the plain binary keeps whole runs."""
+def test_the_index_holds_characters_and_the_pages_stay_as_written(built: Path) -> None:
+    """Pagefind indexes a copy of the pages with the Han characters apart (the browser segments a
+    query differently from the indexer); the published pages have no zero-width space."""
     story = next(r for r in fragments(built) if r["url"] == "/stories/liushou/")
-    assert "留守\u200b儿童" in story["content"]  # word boundaries marked by the segmenter
+    assert "留\u200b守\u200b儿\u200b童" in story["content"]
     words = index_words(built)
-    for word in ("留守", "儿童", "志愿", "辅导", "功课"):
+    for word in ("留", "守", "儿", "童", "辅", "导"):
         assert cbor_text(word) in words, word
+    assert cbor_text("留守") not in words and cbor_text("儿童") not in words
+    for page in built.rglob("*.html"):
+        assert "\u200b" not in page.read_text(encoding="utf-8"), page
+    assert not [p for p in built.iterdir() if p.name.startswith(".sitegen-search-")]  # the copy is gone
 
 
-def test_record_names_are_also_indexed_character_by_character(built: Path) -> None:
-    assert search.han_characters("杭州市余杭区青年志愿者协会", "浙江省杭州市") == "杭 州 市 余 区 青 年 志 愿 者 协 会 浙 江 省"
-    assert search.han_characters("AI 5G 助老", "") == "助 老"
-    html = (built / "associations/330110/index.html").read_text(encoding="utf-8")
-    hint = re.search(r'<div hidden data-pagefind-weight="0.1">([^<]*)</div>\s*</article>', html)
-    assert hint and {"余", "杭"} <= set(hint.group(1).split())
-    words = index_words(built)
-    assert cbor_text("余") in words and cbor_text("杭") in words
-    excerpts = [r["content"] for r in fragments(built)]
-    assert all(not r.startswith("杭 州") for r in excerpts)  # the hint comes last, after the content
+def test_characters_apart_leaves_markup_alone() -> None:
+    html = '<p title="西湖区">西湖区 AI 助老</p><script>var s = "西湖";</script><!-- 注释 --><style>p::after{content:"区划"}</style>'
+    assert search.characters_apart(html) == (
+        '<p title="西湖区">西\u200b湖\u200b区 AI 助\u200b老</p><script>var s = "西湖";</script><!-- 注释 -->'
+        '<style>p::after{content:"区划"}</style>'
+    )
+
+
+def test_name_keys_are_one_latin_word_per_normalised_name() -> None:
+    key = search.name_key("西湖区")
+    assert re.fullmatch(r"sgn[a-p]{16}", key)
+    assert search.name_key(" 西湖区 ") == search.name_key("西湖区") == search.name_key("西湖区。")
+    assert search.name_key("ＡＩ助老") == search.name_key("ai助老")  # NFKC and lower case
+    assert search.name_key("西湖") != key
+    assert search.name_key("“”") == ""
+    assert search.name_keys(["西湖区", "西湖区", "", "西湖"]) == f"{key} {search.name_key('西湖')}"
+    # a fixed value: assets/search.js computes the same (the browser relevance test relies on it)
+    assert search.name_key("西湖区青协") == "sgn" + search.name_key("西湖区青协")[3:]
+
+
+def test_records_carry_their_title_and_name_keys(built: Path) -> None:
+    by_url = {r["url"]: r["meta"] for r in fragments(built)}
+    association = by_url["/associations/330106/"]
+    assert association["title"] == "杭州市西湖区青年志愿者协会"
+    keys = set(association["names"].split())
+    for name in ("杭州市西湖区青年志愿者协会", "西湖区青年志愿者协会", "西湖区", "西湖", "西湖区青协"):
+        assert search.name_key(name) in keys, name
+    assert search.name_key("留守儿童的周末课堂") in by_url["/stories/liushou/"]["names"].split()
 
 
 # --- The pages --------------------------------------------------------------------------------
@@ -179,19 +203,23 @@ def test_every_page_has_the_header_search_form(built: Path) -> None:
 
 def test_the_search_page(built: Path) -> None:
     html = (built / "search/index.html").read_text(encoding="utf-8")
-    assert '<html lang="zh-CN">' in html  # Pagefind UI picks its language from here
+    assert '<html lang="zh-CN">' in html
     assert f'data-bundle-path="{BASE}pagefind/"' in html
     assert f'data-base-url="{BASE}"' in html
-    assert f'<script src="{BASE}pagefind/pagefind-ui.js"></script>' in html
     assert f'<script src="{BASE}assets/search.js"></script>' in html
-    assert f'<link rel="stylesheet" href="{BASE}pagefind/pagefind-ui.css">' in html
+    assert "pagefind-ui" not in html  # the page renders its own results (assets/search.js)
+    form = re.search(r'<form id="search-form"[^>]* role="search" action="([^"]+)" method="get">(.*?)</form>', html, re.S)
+    assert form and form.group(1) == f"{BASE}search/"
+    assert re.search(r'<input id="search-q" name="q" type="search"', form.group(2))
+    assert re.search(r'<label for="search-q">', form.group(2))
+    assert 'role="status"' in html
     noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.S).group(1)
     assert "JavaScript" in noscript and "需要" in noscript
     assert f'href="{BASE}associations/"' in noscript and f'href="{BASE}projects/"' in noscript
     assert "data-pagefind-body" not in html
     assert "search/" not in (built / "sitemap.xml").read_text(encoding="utf-8")
     script = (built / "assets/search.js").read_text(encoding="utf-8")
-    assert "triggerSearch" in script and '"q"' in script and "bundlePath" in script and "baseUrl" in script
+    assert "pagefind.js" in script and '"q"' in script and "nameKey" in script
 
 
 def test_no_broken_link_and_no_external_asset_under_a_sub_path(built: Path) -> None:
@@ -199,8 +227,8 @@ def test_no_broken_link_and_no_external_asset_under_a_sub_path(built: Path) -> N
     for page in (built / "search/index.html", built / "associations/index.html", built / "projects/index.html"):
         for link in parse_html(page).links:
             assert not re.match(r"(https?:)?//", link), (page, link)
-    ui = (built / "pagefind/pagefind-ui.js").read_text(encoding="utf-8")
-    assert not re.search(r"""(src|href)=["']https?://""", ui)
+    script = (built / "pagefind/pagefind.js").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']https?://""", script)
 
 
 # --- Switching it off, carrying it over, failing ------------------------------------------------
@@ -279,7 +307,8 @@ def test_a_failing_indexer_is_a_diagnostic_and_leaves_out_untouched(tmp_path: Pa
     assert "disk on fire" in errors[0].message and "退出码 3" in errors[0].message
     assert "输出目录未改动" in errors[0].message
     assert tree_digest(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")) == []  # no staged leftovers
+    # nothing beside OUT but the writer's spare tree, which the next build brings up to date
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")) == [work_area(out).name]
 
 
 def test_a_missing_extended_package_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -321,6 +350,8 @@ def test_a_free_page_cannot_take_the_index_directory(tmp_path: Path) -> None:
 
 
 # --- A real query through Pagefind's own JavaScript (needs node) ---------------------------------
+# The queries as the search page sends them (assets/search.js): each part an exact phrase of
+# characters, and the query's name key. The ranking and the page are tested in tests/browser/.
 
 QUERY_SCRIPT = r"""
 const [, , origin, base, ...queries] = process.argv;
@@ -361,26 +392,33 @@ def served(built: Path) -> Iterator[str]:
         server.server_close()
 
 
+def phrase(text: str) -> str:
+    return '"' + " ".join(text) + '"'
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run pagefind.js")
-def test_chinese_queries_find_the_pages(served: str, built: Path, tmp_path: Path) -> None:
+def test_chinese_phrases_and_name_keys_find_the_pages(served: str, built: Path, tmp_path: Path) -> None:
     script = tmp_path / "query.mjs"
     script.write_text(QUERY_SCRIPT, encoding="utf-8")
-    done = subprocess.run(
-        ["node", script, served, BASE, "留守儿童", "金晖助老", "空巢老人", "辅导功课", "余杭", "不存在的词语"],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    queries = {
+        "留守儿童": phrase("留守儿童"), "金晖助老": phrase("金晖助老"), "空巢老人": phrase("空巢老人"),
+        "辅导功课": phrase("辅导功课"), "余杭": phrase("余杭"), "不存在的词语": phrase("不存在的词语"),
+        "马拉松": phrase("马拉松"), "儿童留守": phrase("儿童留守"), "key 西湖": search.name_key("西湖"),
+    }  # fmt: skip
+    done = subprocess.run(["node", script, served, BASE, *queries.values()], capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0 and "fetch is not defined" in done.stderr:
         pytest.skip("node without fetch")
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout)
+    found = {name: json.loads(done.stdout)[q] for name, q in queries.items()}
     assert f"{BASE}stories/liushou/" in found["留守儿童"]
-    assert found["金晖助老"] and set(found["金晖助老"]) <= {f"{BASE}brands/jinhui/", f"{BASE}projects/xihu-jinhui/", f"{BASE}stories/story-1/"}
+    assert {f"{BASE}brands/jinhui/", f"{BASE}projects/xihu-jinhui/"} <= set(found["金晖助老"])
     assert f"{BASE}projects/xihu-jinhui/" in found["空巢老人"]
     assert found["辅导功课"] == [f"{BASE}stories/liushou/"]
-    # node, like browsers, splits unknown words into characters (余|杭); the name's characters
-    # are indexed too, so a place name still finds its association.
     assert f"{BASE}associations/330110/" in found["余杭"]
-    assert found["不存在的词语"] == []
-    for url in {u for urls in found.values() for u in urls}:
-        assert (built / url[len(BASE) :] / "index.html").is_file(), url
-
+    # no page holds these as written, though each character is somewhere
+    assert found["不存在的词语"] == found["马拉松"] == found["儿童留守"] == []
+    assert found["key 西湖"] == [f"{BASE}associations/330106/"]
+    for name, urls in found.items():
+        for url in urls:  # every page found holds the query as written
+            html = (built / url[len(BASE) :] / "index.html").read_text(encoding="utf-8")
+            assert name.removeprefix("key ") in html, (name, url)

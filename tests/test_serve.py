@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build import build
 from sitegen.serve.server import EVENTS_PATH, DevServer
+from sitegen.write.writer import work_area
 from tests.conftest import ROOT, copy_site
 
 TIMEOUT = 10.0
@@ -167,28 +169,43 @@ def test_a_broken_edit_shows_the_diagnostic_and_keeps_the_old_page(served: DevSe
 
 
 def test_output_and_cache_changes_do_not_trigger_rebuilds(served: DevServer) -> None:
-    out_name = served.out.name
     assert served._ignored(str(served.out / "index.html"))
     assert served._ignored(str(served.src / ".sitegen-cache" / "cache.sqlite3"))
-    assert served._ignored(str(served.src / f".{out_name}.sitegen-new-0123abcd" / "index.html"))
+    assert served._ignored(str(work_area(served.out) / "spare" / "index.html"))  # the writer's spare tree
     assert not served._ignored(str(served.src / "content" / "pages" / "about.md"))
     assert not served._ignored(str(served.src / "sitegen.yaml"))
 
 
-def test_rebuilds_keep_the_search_index_of_the_first_build(tmp_path: Path) -> None:
-    """Indexing a national site takes seconds a preview should not wait for."""
+def test_rebuilds_remake_a_quick_search_index_and_keep_a_slow_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview keeps its index current while indexing is quick (the demo: about a second);
+    indexing a national site takes seconds a preview should not wait for, and then each rebuild
+    that keeps the old index says so."""
     src = copy_site(ROOT, tmp_path)
     server = DevServer(src, tmp_path / "out", "127.0.0.1", 0)
+    story = next((src / "content" / "stories").glob("*.md"))
+    monkeypatch.setattr("sitegen.serve.server.INDEX_BUDGET", 60.0)  # however busy this machine is
     try:
         first = server.rebuild()
         assert first.ok and first.search_index is not None and not first.search_index.reused
-        story = next((src / "content" / "stories").glob("*.md"))
-        story.write_text(story.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+        assert server.searchable and not server.keeps_index
+        story.write_text(story.read_text(encoding="utf-8") + "\n新的一段甲。\n", encoding="utf-8")
         again = server.rebuild()
-        assert again.ok and again.search_index is not None and again.search_index.reused
-        assert again.pages - again.reused >= 1  # the edit itself shows at once
+        assert again.ok and again.search_index is not None
+        assert not again.search_index.reused and not again.search_index.stale  # remade
+        monkeypatch.setattr("sitegen.serve.server.INDEX_BUDGET", 0.0)  # as if indexing were slow
+        assert server.keeps_index
+        story.write_text(story.read_text(encoding="utf-8") + "\n新的一段乙。\n", encoding="utf-8")
+        kept = server.rebuild()
+        assert kept.ok and kept.search_index is not None and kept.search_index.reused and kept.search_index.stale
+        assert kept.pages - kept.reused >= 1  # the edit itself shows at once
+        unchanged = server.rebuild()
+        assert unchanged.search_index is not None and unchanged.search_index.stale  # still behind
     finally:
         server.httpd.server_close()
+    # `sitegen build` afterwards remakes it, though no page changed since
+    rebuilt = build(src, tmp_path / "out")
+    assert rebuilt.search_index is not None and not rebuilt.search_index.reused
+    assert not (tmp_path / "out/pagefind/sitegen-stale").exists()
 
 
 def test_config_edits_and_a_new_templates_folder_are_seen(served: DevServer) -> None:
@@ -229,3 +246,19 @@ def test_a_crash_of_the_build_is_shown_and_the_builder_keeps_going(served: DevSe
     events.wait_for(lambda s: s["ok"] and s["generation"] >= 2, "for the rebuild after the crash")
     assert "恢复后的一句" in (served.out / "about" / "index.html").read_text(encoding="utf-8")
     events.close()
+
+
+def test_serve_drafts_previews_drafts(tmp_path: Path) -> None:
+    src = copy_site("small", tmp_path)
+    story = src / "content/stories/draft-one.md"
+    story.write_text("---\ntitle: 草稿事迹\ndate: 2021-03-01\ndraft: true\n---\n\n正文。\n", encoding="utf-8")
+    plain = DevServer(src, tmp_path / "plain", "127.0.0.1", 0)
+    drafts = DevServer(src, tmp_path / "drafts", "127.0.0.1", 0, drafts=True)
+    try:
+        assert plain.rebuild().ok and not (tmp_path / "plain/stories/draft-one").exists()
+        assert drafts.rebuild().ok
+        page = (tmp_path / "drafts/stories/draft-one/index.html").read_text(encoding="utf-8")
+        assert "草稿事迹" in page and "草稿</span>" in page  # marked as a draft
+    finally:
+        plain.httpd.server_close()
+        drafts.httpd.server_close()

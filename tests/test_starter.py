@@ -39,7 +39,7 @@ def yaml_file(path: Path):
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     target = tmp_path / "my-site"
-    result = run("init", str(target), "--pip", "sitegen @ git+https://git.example.org/league/sitegen.git@v0.1.0")
+    result = run("init", str(target), "--pip", "qingzhi-sitegen @ git+https://git.example.org/league/sitegen.git@v0.1.0")
     assert result.exit_code == 0, result.output
     return target
 
@@ -113,7 +113,7 @@ def test_github_workflow_checks_prs_and_builds_and_deploys_main(site: Path, monk
     assert set(workflow["on"]) == {"pull_request", "push", "workflow_dispatch"}
     assert workflow["on"]["push"]["branches"] == ["main"]
     pip = workflow["env"]["SITEGEN_PIP"]
-    assert pip == "${{ vars.SITEGEN_PIP || 'sitegen @ git+https://git.example.org/league/sitegen.git@v0.1.0' }}"
+    assert pip == "${{ vars.SITEGEN_PIP || 'qingzhi-sitegen @ git+https://git.example.org/league/sitegen.git@v0.1.0' }}"
     jobs = workflow["jobs"]
     assert set(jobs) == {"check", "build", "deploy"}
     assert jobs["check"]["if"] == "github.event_name == 'pull_request'"
@@ -146,7 +146,7 @@ def test_github_workflow_checks_prs_and_builds_and_deploys_main(site: Path, monk
 
 def test_gitlab_ci_checks_merge_requests_and_publishes_pages(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ci = yaml_file(site / ".gitlab-ci.yml")
-    assert ci["variables"]["SITEGEN_PIP"] == "sitegen @ git+https://git.example.org/league/sitegen.git@v0.1.0"
+    assert ci["variables"]["SITEGEN_PIP"] == "qingzhi-sitegen @ git+https://git.example.org/league/sitegen.git@v0.1.0"
     assert ci["default"]["cache"]["paths"] == [".cache/pip/", ".sitegen-cache/"]
     assert ci["check"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     assert ci["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
@@ -173,10 +173,10 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_init_options_and_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(starter, "installed_from", lambda: starter.PLACEHOLDER_PIP)  # as from a local checkout
+    monkeypatch.setattr(starter, "installed_from", lambda: starter.RELEASE_PIP)  # as from a local checkout
     result = run("init", str(tmp_path / "qionghai"), "--region", "469002", "--base-url", "https://example.org/volunteer/")
     assert result.exit_code == 0, result.output
-    assert "SITEGEN_PIP" in result.stderr  # no installable source known here: say what to set
+    assert "qingzhi-sitegen==" in result.stderr and "SITEGEN_PIP" in result.stderr  # says where CI installs from
     config = (tmp_path / "qionghai/sitegen.yaml").read_text(encoding="utf-8")
     assert 'title: "琼海市青年志愿者协会"' in config and 'base_url: "https://example.org/volunteer/"' in config
     assert (tmp_path / "qionghai/content/associations/469002.yaml").is_file()
@@ -190,7 +190,7 @@ def test_init_asks_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     from sitegen.cli import authoring
 
     monkeypatch.setattr(authoring, "interactive", lambda: True)
-    result = run("init", str(tmp_path / "s"), input="460105\n\n")
+    result = run("init", str(tmp_path / "s"), input="460105\n\n\n")  # region, title, hosts (the default pair)
     assert result.exit_code == 0, result.output
     assert "海南省海口市秀英区" in result.output
     assert 'title: "海口市秀英区青年志愿者协会"' in (tmp_path / "s/sitegen.yaml").read_text(encoding="utf-8")
@@ -209,16 +209,20 @@ class FakeDistribution:
     [
         (
             {"url": "https://token:x@github.com/league/sitegen", "vcs_info": {"vcs": "git", "commit_id": "a" * 40, "requested_revision": "main"}},
-            f"sitegen @ git+https://github.com/league/sitegen@{'a' * 40}",
+            f"qingzhi-sitegen @ git+https://github.com/league/sitegen@{'a' * 40}",
         ),
-        ({"url": "https://example.org/dist/sitegen-0.1.0-py3-none-any.whl", "archive_info": {}}, "sitegen @ https://example.org/dist/sitegen-0.1.0-py3-none-any.whl"),
-        ({"url": "file:///home/me/sitegen", "dir_info": {"editable": True}}, starter.PLACEHOLDER_PIP),
-        (None, starter.PLACEHOLDER_PIP),
+        (
+            {"url": "https://example.org/dist/qingzhi_sitegen-0.1.0-py3-none-any.whl", "archive_info": {}},
+            "qingzhi-sitegen @ https://example.org/dist/qingzhi_sitegen-0.1.0-py3-none-any.whl",
+        ),
+        ({"url": "file:///home/me/sitegen", "dir_info": {"editable": True}}, starter.RELEASE_PIP),
+        (None, starter.RELEASE_PIP),
     ],
 )
 def test_ci_installs_the_sitegen_installed_here(direct_url, expected, monkeypatch: pytest.MonkeyPatch) -> None:
     """pip's record of where sitegen came from (PEP 610) becomes CI's install line; never a bare
-    `sitegen` (that name on PyPI is another project), never credentials."""
+    `sitegen` (that name on PyPI is another project), never credentials; from a local checkout,
+    this version of `qingzhi-sitegen` from the package index."""
     text = json.dumps(direct_url) if direct_url is not None else None
     monkeypatch.setattr(starter.metadata, "distribution", lambda name: FakeDistribution(text))
     assert starter.installed_from() == expected
@@ -236,3 +240,25 @@ def test_pre_commit_hook_runs_check_on_content_changes() -> None:
     for path in ("README.md", "static/img/a.png", "docs/content/x.md"):
         assert not files.search(path), path
     assert run(*shlex.split(hook["entry"])[1:], "-s", str(ROOT)).exit_code == 0
+
+
+def test_a_new_county_site_is_about_its_county_and_calm(site: Path) -> None:
+    """`init --region R` writes `scope: [R]`; the starter's home page shows the county's status,
+    not a national 0.0%, no empty volunteer figure, no row of 0-project brands, and its
+    checklist shows what the ledger does not record yet as a to-do, not as failures."""
+    from conftest import text_of
+
+    from sitegen.load.records import load_config
+
+    config, _ = load_config(site)
+    assert config is not None and config.scope == ["330106"]
+    built = run("build", "-s", str(site), "-q")
+    assert built.exit_code == 0, built.output
+    out = site / "output"
+    home = text_of(out / "index.html")
+    figures = home.split("关键数据")[1].split("最新典型事迹")[0]
+    assert "%" not in figures and "已建" in figures and "注册志愿者" not in figures
+    assert "0 个项目" not in home and "其他品牌：" in home
+    assert "北京市" not in text_of(out / "coverage/index.html") and not (out / "regions").exists()
+    association = text_of(out / "associations/330106/index.html")
+    assert "台账未登记" in association and "补全台账后得分会随之更新" in association

@@ -1,19 +1,16 @@
-"""Tests for sitegen.writer."""
+"""Tests for sitegen.write.writer: atomic output through a spare tree beside OUT."""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
-import platform
-import sys
 from pathlib import Path
 
 import pytest
 
 from sitegen.render.artifact import Artifact, Content, DuplicateRoute
-from sitegen.write import writer
-from sitegen.write.writer import OutputError, WriteStats, recover
+from sitegen.write import tree, writer
+from sitegen.write.writer import OutputError, WriteStats, recover, work_area
 
 
 def write_output(out: Path, files: dict[str, Content], *args, **kwargs) -> WriteStats:
@@ -30,7 +27,12 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _siblings(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
+    """What lies beside OUT, apart from the writer's own work area."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name not in (out.name, work_area(out).name))
+
+
+def _spare(out: Path) -> Path:
+    return work_area(out) / "spare"
 
 
 def _backdate(root: Path) -> None:
@@ -70,7 +72,8 @@ def test_second_write_links_unchanged_and_removes_stale(tmp_path: Path) -> None:
         st = os.stat(out / key)
         assert st.st_ino == before[key].st_ino
         assert st.st_mtime_ns == 1_000_000_000
-        assert st.st_nlink == 1  # the old tree is gone
+        assert st.st_ino == os.stat(_spare(out) / key).st_ino  # the previous output shares it
+    assert _tree(_spare(out)) == {**FILES, "old.html": b"gone"}  # the previous output, whole
     changed = os.stat(out / "index.html")
     assert changed.st_ino != before["index.html"].st_ino
     assert changed.st_mtime_ns != 1_000_000_000
@@ -109,24 +112,29 @@ def test_failure_mid_assembly_leaves_out_untouched(
     before = {k: (os.stat(out / k).st_ino, v) for k, v in _tree(out).items()}
 
     calls = 0
-    real_copy = writer.shutil.copyfile
+    real_create = tree.create
 
-    def failing_copy(*args: object, **kwargs: object) -> object:
+    def failing_create(target: Path, artifact: object) -> None:
         nonlocal calls
         calls += 1
-        raise OSError(errno.ENOSPC, "No space left on device")
+        if isinstance(artifact, Path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_create(target, artifact)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(writer.shutil, "copyfile", failing_copy)
+    monkeypatch.setattr(tree, "create", failing_create)
     src = tmp_path / "static" / "big.bin"
     src.parent.mkdir()
     src.write_bytes(b"x" * 100)
     with pytest.raises(OutputError, match="磁盘空间不足"):
         write_output(out, {**FILES, "index.html": b"changed", "zz/big.bin": src})
-    assert calls == 1
-    monkeypatch.setattr(writer.shutil, "copyfile", real_copy)
+    assert calls == 2
+    monkeypatch.undo()
 
     assert {k: (os.stat(out / k).st_ino, v) for k, v in _tree(out).items()} == before
     assert _siblings(out) == ["static"]
+    # the next build finishes what the failed one started
+    write_output(out, {**FILES, "index.html": b"changed", "zz/big.bin": src})
+    assert _tree(out) == {**FILES, "index.html": b"changed", "zz/big.bin": b"x" * 100}
 
 
 def test_any_exception_in_assembly_becomes_output_error(
@@ -138,7 +146,7 @@ def test_any_exception_in_assembly_becomes_output_error(
     def boom(*args: object) -> bool:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(writer, "_same_bytes", boom)
+    monkeypatch.setattr(tree, "same_content", boom)
     with pytest.raises(OutputError):
         write_output(out, FILES)
     assert _tree(out) == FILES
@@ -203,10 +211,10 @@ def test_symlinks_in_previous_output_are_not_followed(tmp_path: Path) -> None:
     assert os.stat(out / "leak.txt").st_ino != os.stat(secret).st_ino
 
 
-def test_recover_restores_old_output_when_out_missing(tmp_path: Path) -> None:
+def test_recover_restores_legacy_old_output_when_out_missing(tmp_path: Path) -> None:
+    """Trees left by a sitegen from before the spare (`.output.sitegen-old-<hex>`)."""
     out = tmp_path / "output"
     write_output(out, FILES)
-    # simulate a build that died between the two fallback renames
     old = tmp_path / ".output.sitegen-old-0123abcd"
     new = tmp_path / ".output.sitegen-new-4567ef01"
     out.rename(old)
@@ -218,7 +226,7 @@ def test_recover_restores_old_output_when_out_missing(tmp_path: Path) -> None:
     assert _siblings(out) == []
 
 
-def test_recover_removes_leftovers_when_out_exists(tmp_path: Path) -> None:
+def test_recover_removes_legacy_leftovers_when_out_exists(tmp_path: Path) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
     for name in (".output.sitegen-old-aa", ".output.sitegen-new-bb"):
@@ -232,13 +240,38 @@ def test_recover_removes_leftovers_when_out_exists(tmp_path: Path) -> None:
     assert _siblings(out) == [".other.sitegen-new-cc", "keep.txt"]
 
 
+def test_recover_after_death_between_the_fallback_renames(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    write_output(out, {**FILES, "index.html": b"v2"})  # the spare now holds FILES
+    area = work_area(out)
+    out.rename(area / "old")  # first rename done, the second never happened
+
+    recover(out)
+    assert _tree(out) == {**FILES, "index.html": b"v2"}  # the previous output is back
+    assert not (area / "old").exists()
+    assert _tree(_spare(out)) == FILES
+
+
+def test_recover_after_death_after_the_fallback_renames(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    write_output(out, {**FILES, "index.html": b"v2"})
+    area = work_area(out)
+    (area / "spare").rename(area / "old")  # the published tree is in place; the last rename missed
+
+    recover(out)
+    assert _tree(out) == {**FILES, "index.html": b"v2"}
+    assert _tree(area / "spare") == FILES and not (area / "old").exists()
+
+
 def test_write_output_recovers_first(tmp_path: Path) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
     _backdate(out)
     out.rename(tmp_path / ".output.sitegen-old-99")
     stats = write_output(out, FILES)
-    assert stats == WriteStats(written=0, linked=3)  # linked from the restored output
+    assert stats == WriteStats(written=0, linked=3)  # the restored output already holds them
     assert _siblings(out) == []
 
 
@@ -249,16 +282,14 @@ def test_recover_without_anything_is_a_no_op(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("err", [errno.ENOSYS, errno.EINVAL])
-def test_fallback_without_exchange(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int
-) -> None:
+def test_fallback_without_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int) -> None:
     calls: list[tuple[Path, Path]] = []
 
     def no_exchange(a: Path, b: Path) -> None:
         calls.append((a, b))
         raise OSError(err, os.strerror(err))
 
-    monkeypatch.setattr(writer, "_exchange", no_exchange)
+    monkeypatch.setattr(writer, "exchange", no_exchange)
     out = tmp_path / "output"
     write_output(out, FILES)
     assert calls == []  # first write: plain rename
@@ -270,12 +301,14 @@ def test_fallback_without_exchange(
     assert stats == WriteStats(written=1, linked=2)
     assert _tree(out) == {**FILES, "index.html": b"v2"}
     assert os.stat(out / "img/logo.svg").st_ino == ino
+    assert _tree(_spare(out)) == FILES and not (work_area(out) / "old").exists()
     assert _siblings(out) == []
+    write_output(out, {**FILES, "index.html": b"v3"})
+    assert _tree(out) == {**FILES, "index.html": b"v3"}
+    assert _tree(_spare(out)) == {**FILES, "index.html": b"v2"}
 
 
-def test_fallback_second_rename_failure_restores_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_fallback_second_rename_failure_restores_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
 
@@ -285,70 +318,33 @@ def test_fallback_second_rename_failure_restores_out(
     real_rename = os.rename
 
     def rename(src: os.PathLike[str], dst: os.PathLike[str]) -> None:
-        if ".sitegen-new-" in os.fspath(src):
+        if os.fspath(src).endswith("/spare"):
             raise OSError(errno.EACCES, "denied", os.fspath(dst))
         real_rename(src, dst)
 
-    monkeypatch.setattr(writer, "_exchange", no_exchange)
+    monkeypatch.setattr(writer, "exchange", no_exchange)
     monkeypatch.setattr(writer.os, "rename", rename)
     with pytest.raises(OutputError, match="没有写入权限"):
         write_output(out, {"index.html": b"v2"})
     monkeypatch.undo()
     assert _tree(out) == FILES
     assert _siblings(out) == []
+    write_output(out, {"index.html": b"v2"})
+    assert _tree(out) == {"index.html": b"v2"}
 
 
-def test_exchange_error_other_than_unsupported_is_output_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_exchange_error_other_than_unsupported_is_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
 
     def busy(a: Path, b: Path) -> None:
         raise OSError(errno.EBUSY, "busy", os.fspath(b))
 
-    monkeypatch.setattr(writer, "_exchange", busy)
+    monkeypatch.setattr(writer, "exchange", busy)
     with pytest.raises(OutputError, match="目录正被占用"):
         write_output(out, {"index.html": b"v2"})
     assert _tree(out) == FILES
     assert _siblings(out) == []
-
-
-@pytest.mark.skipif(writer._renameat2() is None, reason="renameat2 unavailable")
-def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    a.mkdir()
-    b.mkdir()
-    (a / "x").write_bytes(b"a")
-    (b / "x").write_bytes(b"b")
-    try:
-        writer._exchange(a, b)
-    except OSError as exc:  # filesystem without RENAME_EXCHANGE
-        assert exc.errno in writer._NO_EXCHANGE
-        pytest.skip("filesystem does not support RENAME_EXCHANGE")
-    assert (a / "x").read_bytes() == b"b"
-    assert (b / "x").read_bytes() == b"a"
-    with pytest.raises(OSError) as info:
-        writer._exchange(a, tmp_path / "missing")
-    assert info.value.errno == errno.ENOENT
-
-
-@pytest.mark.skipif(
-    sys.platform != "linux" or platform.machine().lower() not in writer._SYSCALL_NUMBERS,
-    reason="Linux syscall numbers only",
-)
-def test_syscall_fallback_exchanges(tmp_path: Path) -> None:
-    fn = writer._via_syscall(ctypes.CDLL(None, use_errno=True))
-    assert fn is not None
-    a, b = tmp_path / "a", tmp_path / "b"
-    a.mkdir()
-    b.mkdir()
-    (a / "x").write_bytes(b"a")
-    if fn(os.fsencode(a), os.fsencode(b)) != 0:
-        assert ctypes.get_errno() in writer._NO_EXCHANGE
-        pytest.skip("filesystem does not support RENAME_EXCHANGE")
-    assert (b / "x").read_bytes() == b"a"
-    assert not (a / "x").exists()
 
 
 def test_output_keeps_umask_permissions(tmp_path: Path) -> None:
@@ -396,9 +392,12 @@ def test_before_swap_sees_the_staged_tree_and_what_it_adds_is_swapped_in(tmp_pat
 
     write_output(out, {**FILES, "index.html": b"v2"}, before_swap=add_index)
     assert [previous for _, previous in seen] == [out.resolve()]
-    assert seen[0][0].parent == out.parent and seen[0][0] != out
+    assert seen[0][0] == _spare(out.resolve())
     assert _tree(out) == {**FILES, "index.html": b"v2", "pagefind/entry.json": b"{}"}
     assert _siblings(out) == []
+    # the next hook gets a staged tree without the index it made two builds ago
+    write_output(out, {**FILES, "index.html": b"v3"}, before_swap=lambda staged, previous: seen.append((staged, previous)))
+    assert _tree(out) == {**FILES, "index.html": b"v3"}
 
 
 def test_a_failing_before_swap_leaves_out_untouched(tmp_path: Path) -> None:
@@ -418,6 +417,8 @@ def test_a_failing_before_swap_leaves_out_untouched(tmp_path: Path) -> None:
     assert _tree(out) == FILES
     assert {k: os.stat(out / k).st_ino for k in FILES} == before
     assert _siblings(out) == []
+    write_output(out, {**FILES, "index.html": b"v2"})  # the half-written file does not survive
+    assert _tree(out) == {**FILES, "index.html": b"v2"}
 
 
 def test_before_swap_on_a_first_build_gets_a_missing_previous(tmp_path: Path) -> None:
@@ -428,6 +429,101 @@ def test_before_swap_on_a_first_build_gets_a_missing_previous(tmp_path: Path) ->
     assert _tree(out) == FILES
 
 
+# --- the spare tree: a publish costs what changed ---------------------------------------------
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    calls = {"create": 0, "link": 0}
+    for name in calls:
+        real = getattr(tree, name)
+
+        def counted(*args: object, _name: str = name, _real=real) -> None:
+            calls[_name] += 1
+            _real(*args)
+
+        monkeypatch.setattr(tree, name, counted)
+    return calls
+
+
+def test_a_rebuild_touches_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = {f"stories/{i}/index.html": f"事迹 {i}".encode() for i in range(200)}
+    out = tmp_path / "output"
+    write_output(out, site)
+    second = {**site, "stories/0/index.html": b"v1"}
+    write_output(out, second)  # the first rebuild makes the spare
+    _backdate(out)
+    before = {k: os.stat(out / k) for k in site}
+    calls = _counting(monkeypatch)
+
+    third = {**second, "stories/1/index.html": b"v2"}
+    del third["stories/2/index.html"]
+    stats = write_output(out, third)
+
+    # one file written; the one that changed last time linked back; 197 untouched
+    assert calls == {"create": 1, "link": 1}
+    assert stats == WriteStats(written=1, linked=198)
+    assert stats.changed == ("stories/1/index.html",) and stats.removed == ("stories/2/index.html",)
+    assert _tree(out) == third
+    for key in third:
+        if key != "stories/1/index.html":
+            assert os.stat(out / key).st_ino == before[key].st_ino
+            assert os.stat(out / key).st_mtime_ns == before[key].st_mtime_ns
+    assert not (out / "stories/2").exists()  # deleted pages disappear, folder and all
+
+
+def test_the_spare_never_writes_through_a_shared_inode(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    write_output(out, {**FILES, "index.html": b"v2"})
+    write_output(out, {**FILES, "index.html": b"v3", "img/logo.svg": b"<svg>new</svg>"})
+    assert _tree(out) == {**FILES, "index.html": b"v3", "img/logo.svg": b"<svg>new</svg>"}
+    assert _tree(_spare(out)) == {**FILES, "index.html": b"v2"}  # the previous output, unharmed
+    write_output(out, FILES)
+    assert _tree(out) == FILES
+    assert _tree(_spare(out)) == {**FILES, "index.html": b"v3", "img/logo.svg": b"<svg>new</svg>"}
+
+
+def test_whatever_is_in_the_spare_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    spare = work_area(out) / "spare"
+    spare.mkdir(parents=True)
+    (spare / "index.html").mkdir()  # a folder where a file goes
+    (spare / "index.html" / "x").write_bytes(b"x")
+    (spare / "img").write_bytes(b"a file where a folder goes")
+    (spare / "stale" / "deep").mkdir(parents=True)
+    (spare / "stale" / "deep" / "page.html").write_bytes(b"stale")
+    (spare / "associations").mkdir()
+    (spare / "associations" / "330106").symlink_to(tmp_path)  # a link: never followed
+    (spare / "empty").mkdir()
+
+    write_output(out, {**FILES, "index.html": b"v2"})
+    assert _tree(out) == {**FILES, "index.html": b"v2"}
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == sorted(
+        ["associations", "associations/330106", "associations/330106/index.html", "img", "img/logo.svg", "index.html"]
+    )
+    assert (tmp_path / "output").is_dir() and not any(p.is_symlink() for p in out.rglob("*"))
+
+
+def test_the_work_area_is_one_sibling_that_git_and_backups_skip(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    write_output(out, {**FILES, "index.html": b"v2"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.sitegen", "output"]
+    area = work_area(out)
+    assert (area / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (area / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def test_out_deleted_by_hand_is_written_again_whole(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_output(out, FILES)
+    write_output(out, {**FILES, "index.html": b"v2"})
+    tree.remove(out)
+    stats = write_output(out, FILES)
+    assert stats.written == 3 and _tree(out) == FILES
+
+
 def test_a_file_given_twice_is_refused_and_out_untouched(tmp_path: Path) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
@@ -436,4 +532,3 @@ def test_a_file_given_twice_is_refused_and_out_untouched(tmp_path: Path) -> None
         writer.write_output(out, twice)
     assert caught.value.file == "about/index.html"
     assert _tree(out) == FILES
-    assert _siblings(out) == []

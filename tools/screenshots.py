@@ -55,7 +55,9 @@ SHOTS = [
     ("directory", "associations/", None),
     ("association", "associations/330106/", None),
     ("project", "projects/xihu-jinhui-zhulao/", None),
-    ("search", "search/?q=金晖助老", ".pagefind-ui__result"),
+    ("region", "regions/330000/", None),
+    ("evaluation", "evaluation/", None),
+    ("search", "search/?q=西湖区", "#search[data-state=done] .search-result"),
 ]
 # (suffix, viewport, device scale factor, tallest part of the page kept, in CSS px)
 SIZES = [

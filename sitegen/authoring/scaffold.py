@@ -19,9 +19,11 @@ from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic
 from sitegen.domain.divisions import DivisionTable
+from sitegen.load import serials
 from sitegen.load.config import SiteConfig
 from sitegen.load.records import Record, load_record
 from sitegen.load.sources import KINDS, SourceFile
+from sitegen.load.yamlsafe import load_yaml
 
 SCHEMA_DIR = ".schemas"
 
@@ -47,13 +49,36 @@ def default_association_name(region: str, divisions: DivisionTable) -> str:
     return "".join(names) + "青年志愿者协会"
 
 
-def association_text(region: str, name: str, founded: date | None, status: str, divisions: DivisionTable) -> str:
+def taken_serials(src: Path) -> list[str]:
+    """The serials already in the site's ledger (files that do not parse are skipped)."""
+    found = []
+    for path in sorted((src / "content" / "associations").glob("*.yaml")):
+        try:
+            parsed = load_yaml(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError):
+            continue
+        serial = parsed.data.get("serial") if isinstance(parsed.data, dict) else None
+        if isinstance(serial, (str, int)) and not isinstance(serial, bool):
+            found.append(str(serial).strip())
+    return found
+
+
+def next_serial(src: Path, region: str, config: SiteConfig) -> str:
+    """The next free serial of the unified series for an association of `region`."""
+    return serials.format_of(config).next_free(region, taken_serials(src))
+
+
+def association_text(
+    region: str, name: str, founded: date | None, status: str, divisions: DivisionTable, serial: str | None = None
+) -> str:
     place = divisions.full_name(region) if region in divisions else region
+    serial_line = f'serial: "{serial}"          # 统一编号（sitegen new 给出的下一个可用编号）' if serial else '# serial: "QZX-33-0001"     # 统一编号，格式见 sitegen.yaml 的 serial.format'
     founded_line = f"founded: {founded.isoformat()}          # 成立日期，请核对（sitegen new 默认填今天）" if founded else "# founded: 2024-01-01     # 成立日期；筹备中可不填"
     return f"""{modeline("association")}
 # 协会台账：{name}（{place}）
 # 以 # 开头的是注释。需要某个字段时，删去行首的“# ”并按示例填写；日期一律写成 YYYY-MM-DD。
 region: "{region}"
+{serial_line}
 name: {q(name)}
 kind: 青年志愿者协会          # 青年志愿者协会 · 志愿者协会 · 志愿服务联合会
 status: {status}                # active 正常 · preparing 筹备中 · dissolved 已撤销
@@ -80,6 +105,19 @@ status: {status}                # active 正常 · preparing 筹备中 · dissol
 # governance: {{charter: true, party_org: false, league_org: true, disclosure_url: "https://example.org/gk"}}
 # honors:
 #   - {{year: 2024, title: 示范县级青年志愿者协会, by: 共青团中央}}
+# registration:                      # 登记信息（民政部门登记的事项）
+#   authority: "××县民政局"             # 登记管理机关
+#   certificate_from: 2021-01-01      # 登记证书有效期起
+#   certificate_until: 2025-12-31     # 登记证书有效期至
+#   rating: 4A                        # 社会组织评估等级 1A–5A
+#   rating_until: 2027-12-31          # 评估等级有效期至
+#   annual_reports:                   # 年度报告；result：合格 · 基本合格 · 不合格 · 已报送
+#     - {{year: 2023, result: 合格}}
+#   unit_members: 12                  # 单位会员数
+#   individual_members: 300           # 个人会员数
+#   directors: 25                     # 理事人数
+#   supervisors: 3                    # 监事人数
+#   charter_approved: 2020-11-16      # 章程核准日期
 # description: |
 #   协会简介，可以使用 Markdown。
 # updated: {date.today().isoformat()}     # 台账最近核对日期
@@ -112,7 +150,13 @@ summary: {q(summary)}
 """
 
 
-def story_text(title: str, day: date, association: str | None, project: str | None) -> str:
+def story_text(title: str, day: date, association: str | None, project: str | None, draft: bool = True) -> str:
+    """A new story; a draft unless `draft` is false, so that its placeholder body is not published."""
+    draft_line = (
+        "draft: true                          # 草稿不发布：用 sitegen serve --drafts 预览，写好后删去这一行即发布"
+        if draft
+        else "# draft: true                        # 草稿不发布"
+    )
     association_line = f'association: "{association}"' if association else '# association: "330106"     # 所属协会的区划代码'
     project_line = f"project: {project}" if project else "# project: xihu-jinhui        # 相关项目（须由上面的协会承办）"
     return f"""---
@@ -125,7 +169,7 @@ date: {day.isoformat()}
 # volunteer: {{name: "志愿者姓名", star: 5}}   # star：星级志愿者 1–5
 # tags: [留守儿童, 大学生]
 # cover: img/stories/example.jpg     # static/ 下的封面图
-# draft: true                        # 草稿不发布
+{draft_line}
 ---
 
 在这里用 Markdown 写正文。请勿写入身份证号、手机号等个人信息。
@@ -158,6 +202,14 @@ def create(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+
+
+def create_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to a new file; FileExistsError if anything is there already."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def create_all(files: dict[Path, str]) -> list[Path]:

@@ -42,11 +42,11 @@ NOTE = "由 sitegen schema 生成，请勿手改；修改 sitegen.yaml 的词表
 # dates (dissolved not before founded) compares two values, which JSON Schema cannot do.
 ASSOCIATION_RULES: list[dict[str, Any]] = [
     {
-        "if": {"properties": {"status": {"const": "preparing"}}, "required": ["status"]},
+        "if": {"properties": {"status": {"enum": ["preparing", "筹备中"]}}, "required": ["status"]},
         "else": {"required": ["founded"], "properties": {"founded": {"not": {"type": "null"}}}},
     },
     {
-        "if": {"properties": {"status": {"const": "dissolved"}}, "required": ["status"]},
+        "if": {"properties": {"status": {"enum": ["dissolved", "已撤销"]}}, "required": ["status"]},
         "then": {"required": ["dissolved"], "properties": {"dissolved": {"not": {"type": "null"}}}},
         "else": {"properties": {"dissolved": {"type": "null"}}},
     },
@@ -79,7 +79,11 @@ def render(schema: dict[str, Any]) -> str:
 def _vocabularies(config: SiteConfig) -> dict[str, tuple[list[str], list[str]]]:
     """name -> (allowed values, a description of each)."""
     return {
-        "brands": (list(config.brands), [f"{b.name}：{b.description}" if b.description else b.name for b in config.brands.values()]),
+        # a brand may be written by its key or its name (`brand: 金晖助老`)
+        "brands": (
+            [*config.brands, *(b.name for b in config.brands.values())],
+            [f"{b.name}：{b.description}" if b.description else b.name for b in config.brands.values()] * 2,
+        ),
         "targets": (list(config.targets), list(config.targets)),
         "funding": (list(config.funding), list(config.funding)),
     }

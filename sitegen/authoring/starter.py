@@ -2,7 +2,8 @@
 
 One association, one project, one story and one page (written by the functions behind
 `sitegen new`, so they look like what editors will create later), the config, the editor
-schemas and settings, CI for GitHub Actions and GitLab, a `.gitignore` and a Chinese README.
+schemas and settings, the pipeline of the chosen host (`hosting.py`; GitHub Pages and GitLab
+Pages by default), a `.gitignore` and a Chinese README.
 The fixed texts are templates in `sitegen/starter/` (package data) with `__MARKER__`s filled in
 here. Nothing here writes files: `site_files` returns them and the CLI creates them.
 """
@@ -15,16 +16,18 @@ from datetime import date
 from importlib import metadata, resources
 from urllib.parse import urlsplit, urlunsplit
 
-from sitegen.authoring import scaffold, schema
+from sitegen import __version__
+from sitegen.authoring import hosting, scaffold, schema
 from sitegen.authoring.scaffold import q
 from sitegen.domain.divisions import DivisionTable
 from sitegen.load.config import CONFIG_FILE, SiteConfig
 
 DEFAULT_REGION = "330106"
 DEFAULT_BASE_URL = "https://example.org/"
-# Installs nothing and says so: the name `sitegen` on PyPI belongs to an unrelated project, so a
-# bare `pip install sitegen` in CI would install a stranger's package.
-PLACEHOLDER_PIP = "sitegen @ git+https://REPLACE-ME.invalid/sitegen.git"
+# The distribution's name on the Python package index (`sitegen` there is an unrelated project);
+# the command and the import package stay `sitegen`.
+DISTRIBUTION = "qingzhi-sitegen"
+RELEASE_PIP = f"{DISTRIBUTION}=={__version__}"  # this very version from the package index
 PROJECT_SLUG = "shili-xiangmu"
 STORY_SLUG = "shili-shiji"
 PAGE_SLUG = "about"
@@ -34,8 +37,6 @@ TEMPLATES = {
     ".gitignore": "gitignore",
     ".vscode/settings.json": "vscode-settings.json",
     ".vscode/extensions.json": "vscode-extensions.json",
-    ".github/workflows/sitegen.yml": "github-workflow.yml",
-    ".gitlab-ci.yml": "gitlab-ci.yml",
     "README.md": "README.md",
 }
 
@@ -46,12 +47,13 @@ class Starter:
     title: str
     base_url: str
     pip: str  # the pip requirement CI installs sitegen with
+    hosts: tuple[tuple[str, str], ...] = tuple((h, hosting.HOSTS[h].ci[0]) for h in hosting.DEFAULT_HOSTS)  # (host, CI)
 
 
 def site_files(starter: Starter, divisions: DivisionTable, today: date) -> dict[str, str]:
     """Path relative to the new site -> text, for every file `init` writes."""
     name = scaffold.default_association_name(starter.region, divisions)
-    config_text = _config_text(starter.title, starter.base_url, f"{name}的组织台账、志愿服务项目库和青年志愿者典型事迹。")
+    config_text = _config_text(starter.title, starter.base_url, f"{name}的组织台账、志愿服务项目库和青年志愿者典型事迹。", starter.region, divisions)
     config = SiteConfig(title=starter.title, base_url=starter.base_url)
     files = {
         CONFIG_FILE: config_text,
@@ -63,18 +65,19 @@ def site_files(starter: Starter, divisions: DivisionTable, today: date) -> dict[
             "这是 sitegen init 生成的示例项目：请改成本协会的真实项目，或删除本文件。",
             config,
         ),
-        f"content/stories/{STORY_SLUG}.md": scaffold.story_text("第一篇典型事迹（示例）", today, starter.region, PROJECT_SLUG),
+        f"content/stories/{STORY_SLUG}.md": scaffold.story_text("第一篇典型事迹（示例）", today, starter.region, PROJECT_SLUG, draft=False),
         f"content/pages/{PAGE_SLUG}.md": scaffold.page_text("关于我们", 90, _template("about.md").replace("__NAME__", name)),
     }
     for kind, generated in schema.build_schemas(config).items():
         files[f"{schema.SCHEMA_DIR}/{schema.file_name(kind)}"] = schema.render(generated)
+    for host, ci in starter.hosts:
+        files.update(hosting.host_files(host, ci, starter.base_url, starter.pip))
     markers = {
         "__TITLE__": starter.title,
         "__REGION__": starter.region,
         "__PROJECT__": PROJECT_SLUG,
         "__PIP_PLAIN__": starter.pip,
-        "__PIP_YAML__": q(starter.pip),
-        "__PIP_EXPRESSION__": q("${{ vars.SITEGEN_PIP || '" + starter.pip.replace("'", "''") + "' }}"),
+        "__PUBLISH__": publishing_note(starter.hosts),
     }
     for target, template in TEMPLATES.items():
         text = _template(template)
@@ -84,50 +87,68 @@ def site_files(starter: Starter, divisions: DivisionTable, today: date) -> dict[
     return files
 
 
+def publishing_note(hosts: tuple[tuple[str, str], ...]) -> str:
+    """What the README says about how the site is published."""
+    lines = []
+    for host, ci in hosts:
+        spec = hosting.HOSTS[host]
+        where = hosting.ci_file(host, ci)
+        if host in hosting.PAGES_FILES:
+            lines.append(f"- **{spec.name}**：`{where}` 检查内容、构建并发布。")
+        else:
+            runner = f"CI 文件 `{where}`（{hosting.CI_NAMES[ci]}）运行" if where else "在本机或服务器上运行"
+            lines.append(f"- **{spec.name}**：`{hosting.script(host)}` 构建并发布，由{runner}；设置写在 `deploy/{host}.sh` 开头。")
+    return "\n".join(lines)
+
+
 def installed_from() -> str:
-    """The pip requirement that installs this very sitegen elsewhere, or the placeholder.
+    """The pip requirement that installs this very sitegen elsewhere.
 
     pip records where a package came from (PEP 610 `direct_url.json`): a git URL is pinned to
     the installed commit, a wheel or archive URL is used as is. A local path or an unknown
-    source cannot be installed by CI, so the placeholder stands in and the CLI says so.
+    source cannot be installed by CI: then this version from the package index.
     """
     try:
-        raw = metadata.distribution("sitegen").read_text("direct_url.json")
+        raw = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
-        return PLACEHOLDER_PIP
+        return RELEASE_PIP
     if not raw:
-        return PLACEHOLDER_PIP
+        return RELEASE_PIP
     try:
         info = json.loads(raw)
     except ValueError:
-        return PLACEHOLDER_PIP
+        return RELEASE_PIP
     url = str(info.get("url", ""))
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return PLACEHOLDER_PIP
+        return RELEASE_PIP
     # Never write credentials into a public workflow file.
     url = urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
     vcs = info.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
-        return f"sitegen @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+        return f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
     if "archive_info" in info:
-        return f"sitegen @ {url}"
-    return PLACEHOLDER_PIP
+        return f"{DISTRIBUTION} @ {url}"
+    return RELEASE_PIP
 
 
 def _template(name: str) -> str:
     return (resources.files("sitegen") / "starter" / name).read_text(encoding="utf-8")
 
 
-def _config_text(title: str, base_url: str, description: str) -> str:
+def _config_text(title: str, base_url: str, description: str, region: str, divisions: DivisionTable) -> str:
     return f"""# yaml-language-server: $schema={schema.SCHEMA_DIR}/{schema.file_name(schema.CONFIG_SCHEMA)}
 # 网站配置。在 VS Code 中把鼠标停在字段名上可以看到说明；完整说明见 sitegen 的编辑指南。
 title: {q(title)}
 # 发布后的完整网址，可以带子路径，例如 https://example.org/volunteer/。
-# 用 GitHub Pages 或 GitLab Pages 发布时，CI 会传入 Pages 的网址，这里可以先不改。
+# 用 GitHub Pages 或 GitLab Pages 发布时，CI 会传入 Pages 的网址，这里可以先不改；
+# 发布到国内平台时写已备案的域名（deploy/ 中的脚本也用它）。
 base_url: {q(base_url)}
 language: zh-CN
 description: {q(description)}
+# 统计范围：本站所讲的地区。覆盖率、评估和各项数字只统计范围内的县级单位，范围外的地区不作结论。
+# 可以写几个区划代码，例如 [330000, 460000]；全国性网站写 [100000]。
+scope: ["{region}"]                # {divisions.full_name(region)}
 # “编辑此页”链接：仓库的编辑地址前缀，后面会接上文件路径。
 # edit_url: https://github.com/组织/仓库/edit/main/
 per_page: 20                       # 事迹列表每页条数

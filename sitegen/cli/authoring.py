@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from sitegen.authoring import scaffold, schema, starter
+from sitegen.authoring import hosting, scaffold, schema, starter
+from sitegen.cli import hosting as hosting_cli
 from sitegen.cli.common import (
     SRC_OPTION,
     existing_src,
@@ -30,8 +31,8 @@ def new_group() -> None:
 
 # How a missing value is named in errors and asked for on a terminal.
 _LABELS = {
-    "region": ("REGION", "区划代码（6 位，例如 330106）"),
-    "slug": ("SLUG", "文件名（小写字母、数字和连字符，例如 xihu-jinhui-zhulao）"),
+    "region": ("区划代码", "区划代码（6 位，例如 330106）"),
+    "slug": ("文件名", "文件名（小写字母、数字和连字符，例如 xihu-jinhui-zhulao）"),
     "name": ("--name", "协会全称"),
     "title": ("--title", "标题"),
     "association": ("--association", "承办协会的区划代码"),
@@ -88,7 +89,7 @@ def _record_path(src: Path, kind: str, slug: str) -> Path:
 
 def _slug(slug: str) -> str:
     if not SLUG_RE.match(slug):
-        raise click.BadParameter(f"“{slug}”只能包含小写字母、数字和连字符，例如 xihu-jinhui-zhulao", param_hint="SLUG")
+        raise click.BadParameter(f"“{slug}”只能包含小写字母、数字和连字符，例如 xihu-jinhui-zhulao", param_hint="文件名")
     return slug
 
 
@@ -99,7 +100,7 @@ def _new_slug(src: Path, kind: str) -> Callable[[str], str]:
         _slug(slug)
         path = _record_path(src, kind, slug)
         if path.exists():
-            raise click.BadParameter(f"{path} 已存在，不会覆盖；请换一个文件名", param_hint="SLUG")
+            raise click.BadParameter(f"{path} 已存在，不会覆盖；请换一个文件名", param_hint="文件名")
         return slug
 
     return check
@@ -125,17 +126,18 @@ def _known_association(src: Path, divisions, hint: str) -> Callable[[str], str]:
 @click.option("--name", help="协会全称，例如 杭州市西湖区青年志愿者协会")
 @click.option("--status", type=click.Choice(["active", "preparing"]), default="active", show_default=True)
 @click.option("--founded", type=click.DateTime(formats=["%Y-%m-%d"]), help="成立日期（默认今天；筹备中不填）")
-def new_association(region: str | None, src: Path, name: str | None, status: str, founded) -> None:
-    """新建协会台账 content/associations/REGION.yaml（在终端中会询问区划代码并显示地名）。"""
+@click.option("--serial", help="统一编号（默认为本站编号格式下的下一个可用编号）")
+def new_association(region: str | None, src: Path, name: str | None, status: str, founded, serial: str | None) -> None:
+    """新建协会台账 content/associations/<区划代码>.yaml（在终端中会询问区划代码并显示地名）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
 
     def new_region(code: str) -> str:
         code = code.strip()
         if code not in divisions:
-            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="REGION")
+            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="区划代码")
         if _record_path(src, "association", code).exists():
-            raise click.BadParameter(f"{_record_path(src, 'association', code)} 已存在，不会覆盖", param_hint="REGION")
+            raise click.BadParameter(f"{_record_path(src, 'association', code)} 已存在，不会覆盖", param_hint="区划代码")
         if interactive():
             click.echo(f"  → 区划：{divisions.full_name(code)}")
         return code
@@ -143,7 +145,11 @@ def new_association(region: str | None, src: Path, name: str | None, status: str
     region = _require({"region": region}, checks={"region": new_region})["region"]
     values = _require({"name": name}, {"name": scaffold.default_association_name(region, divisions)})
     day = founded.date() if founded else (None if status == "preparing" else date.today())
-    text = scaffold.association_text(region, values["name"], day, status, divisions)
+    if serial and serial.strip() in scaffold.taken_serials(src):
+        raise click.BadParameter(f"统一编号 {serial.strip()} 已被其他协会使用；不写 --serial 时会自动给出下一个可用编号", param_hint="--serial")
+    serial = serial.strip() if serial else scaffold.next_serial(src, region, config)
+    click.echo(f"统一编号：{serial}")
+    text = scaffold.association_text(region, values["name"], day, status, divisions, serial)
     _write_new(src, "association", region, text, config, divisions)
 
 
@@ -155,7 +161,7 @@ def new_association(region: str | None, src: Path, name: str | None, status: str
 @click.option("--brand", help="品牌键，例如 jinhui")
 @click.option("--summary", help="一段话简介")
 def new_project(slug: str | None, src: Path, title, association, brand, summary) -> None:
-    """新建项目 content/projects/SLUG.yaml（在终端中会逐项询问，品牌从列表中选）。"""
+    """新建项目 content/projects/<文件名>.yaml（在终端中会逐项询问，品牌从列表中选）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
 
@@ -186,7 +192,7 @@ def new_project(slug: str | None, src: Path, title, association, brand, summary)
 @click.option("--association", help="所属协会的区划代码")
 @click.option("--project", help="相关项目")
 def new_story(slug: str | None, src: Path, title, day, association, project) -> None:
-    """新建典型事迹 content/stories/SLUG.md。"""
+    """新建典型事迹 content/stories/<文件名>.md（草稿：删去 draft 一行后才发布）。"""
     src = existing_src(src)
     config, divisions = site_config(src)
     values = _require({"slug": slug, "title": title}, checks={"slug": _new_slug(src, "story")})
@@ -196,6 +202,8 @@ def new_story(slug: str | None, src: Path, title, day, association, project) -> 
         raise click.BadParameter(f"项目 {project} 不存在：content/projects/ 下没有 {project}.yaml", param_hint="--project")
     text = scaffold.story_text(values["title"], day.date() if day else date.today(), association, project)
     _write_new(src, "story", values["slug"], text, config, divisions)
+    click.echo("这是一篇草稿（draft: true），不会发布：写好正文后用 sitegen serve --drafts 预览，"
+               "确认无误后删去 draft 这一行（或改为 false）再提交，网站更新时即发布。")
 
 
 @click.command("schema")
@@ -227,10 +235,13 @@ def schema_command(src: Path, out: Path | None) -> None:
 @click.option("--title", help="网站名称（默认为协会全称）")
 @click.option("--base-url", default=starter.DEFAULT_BASE_URL, show_default=True, help="发布后的网址；用 GitHub / GitLab Pages 发布时由 CI 传入，可以不填")
 @click.option("--pip", "pip_spec", help="CI 中安装 sitegen 的 pip 参数（默认取本机 sitegen 的安装来源）")
-def init_command(directory: Path, region: str | None, title: str | None, base_url: str, pip_spec: str | None) -> None:
-    """新建站点：配置、协会/项目/事迹/页面各一条示例、编辑器设置和 CI 文件。
+@click.option("--host", help=f"发布平台（默认 GitHub Pages 和 GitLab Pages 两套；在终端中会询问）：{hosting_cli.HOST_HELP}")
+@click.option("--ci", type=click.Choice(list(hosting.CI_NAMES)), help=f"国内平台由哪个 CI 运行发布脚本（默认按平台）：{hosting_cli.CI_HELP}")
+def init_command(directory: Path, region: str | None, title: str | None, base_url: str, pip_spec: str | None, host: str | None, ci: str | None) -> None:
+    """新建站点：配置、协会/项目/事迹/页面各一条示例、编辑器设置和发布配置（CI 文件、发布脚本）。
 
-    DIRECTORY 须为空目录（新克隆的空仓库只有 .git 也可以）或尚不存在；从不覆盖文件。
+    <目录> 须为空目录（新克隆的空仓库只有 .git 也可以）或尚不存在；从不覆盖文件。
+    以后换用或增加发布平台：sitegen deploy-config <平台>。
     """
     if directory.exists() and not directory.is_dir():
         raise click.UsageError(f"{directory} 不是目录")
@@ -256,22 +267,26 @@ def init_command(directory: Path, region: str | None, title: str | None, base_ur
         SiteConfig(title=title or default_title, base_url=base_url)
     except ValueError as exc:
         raise click.BadParameter(f"“{base_url}”不是完整网址，例如 https://example.org/ 或 https://example.org/volunteer/", param_hint="--base-url") from exc
+    pairs = hosting_cli.choose(host, ci, allow_default_pair=True)
     pip = pip_spec or starter.installed_from()
-    files = starter.site_files(starter.Starter(region, title or default_title, base_url, pip), divisions, date.today())
+    files = starter.site_files(starter.Starter(region, title or default_title, base_url, pip, pairs), divisions, date.today())
     try:
         written = scaffold.create_all({directory / rel: text for rel, text in files.items()})
     except FileExistsError as exc:
         raise click.UsageError(f"文件已存在，不会覆盖：{'、'.join(map(str, exc.args))}") from None
-    click.echo(f"已在 {directory} 创建新站点（{len(written)} 个文件）：配置、协会/项目/事迹/页面各一条示例、编辑器设置、GitHub 与 GitLab 的 CI 文件。")
+    published = "、".join(hosting.HOSTS[h].name for h, _ in pairs)
+    click.echo(f"已在 {directory} 创建新站点（{len(written)} 个文件）：配置、协会/项目/事迹/页面各一条示例、编辑器设置，发布到{published}的配置。")
     click.echo("下一步：")
     if directory.resolve() != Path.cwd().resolve():
         click.echo(f"  cd {directory}")
     click.echo("  sitegen check                      # 检查内容")
     click.echo("  sitegen build                      # 构建网站到 output/")
     click.echo("  sitegen serve                      # 预览：在浏览器打开它显示的地址，保存后自动刷新")
-    if pip == starter.PLACEHOLDER_PIP:
+    for line in hosting_cli.next_steps(pairs):
+        click.echo(line)
+    if pip == starter.RELEASE_PIP:
         click.echo(
-            "注意：CI 文件（.github/workflows/sitegen.yml、.gitlab-ci.yml）中的 SITEGEN_PIP 还是占位值，"
-            "请改为安装 sitegen 的 pip 参数（例如 sitegen @ git+https://…/sitegen.git@v0.1.0），或在 CI 设置中定义变量 SITEGEN_PIP。",
+            f"CI 将用 pip install {pip} 从 Python 软件包索引（或你设置的镜像）安装 sitegen；"
+            "要从自己的仓库或离线 wheel 目录安装，请修改 CI 文件中的 SITEGEN_PIP（见《维护指南》“安装 sitegen”）。",
             err=True,
         )

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from sitegen.diagnostics import Diagnostic, format_github, format_json
-from sitegen.domain.divisions import load_divisions
-from sitegen.load.config import SiteConfig
-from sitegen.load.records import load_config
+
+# The content model (pydantic) is imported where it is used, not here: `sitegen build` with
+# nothing to do never needs it.
 
 SRC_OPTION = click.option(
     "-s", "--src", "src", default=".", show_default=True, help="站点源目录（含 sitegen.yaml）", type=click.Path(path_type=Path)
@@ -24,7 +24,7 @@ def existing_src(src: Path) -> Path:
 
 
 def checked_out(src: Path, out: Path) -> Path:
-    """Refuse outputs that would destroy sources or the home directory (PRODUCT.md §5)."""
+    """Refuse outputs that would destroy sources or the home directory (docs/reference.md, 规则 › 构建与输出)."""
     out = out.resolve()
     forbidden = {Path("/"), Path.home().resolve(), src}
     if out in forbidden or src.is_relative_to(out):
@@ -38,6 +38,8 @@ def checked_out(src: Path, out: Path) -> Path:
 def valid_base_url(value: str | None) -> str | None:
     if value is None:
         return None
+    from sitegen.load.config import SiteConfig
+
     try:
         SiteConfig(title="-", base_url=value)
     except ValueError:
@@ -68,6 +70,9 @@ def interactive() -> bool:
 
 
 def site_config(src: Path):
+    from sitegen.domain.divisions import load_divisions
+    from sitegen.load.records import load_config
+
     config, problems = load_config(src)
     if config is None:
         print_diagnostics(problems)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from sitegen.build import build, check
 from sitegen.cli.common import (
     SRC_OPTION,
     checked_out,
@@ -19,6 +18,7 @@ from sitegen.cli.common import (
     valid_base_url,
 )
 from sitegen.diagnostics import has_errors
+from sitegen.incremental import snapshot
 from sitegen.incremental.store import write_atomically
 
 
@@ -35,10 +35,22 @@ from sitegen.incremental.store import write_atomically
 )
 def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool, changed_urls: Path | None) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
+    started = time.perf_counter()
     src = existing_src(src)
     out = checked_out(src, out or src / "output")
     if changed_urls is not None and changed_urls.resolve().is_relative_to(out):
         raise click.BadParameter(f"{changed_urls} 在输出目录 {out} 之内，会被下次构建删除；请放在输出目录之外", param_hint="--changed-urls")
+    # nothing changed since the last build (file metadata, digests where it moved): done
+    inputs = snapshot.take(src, out, f"{base_url}\0{drafts}")
+    if inputs.unchanged:
+        print_diagnostics(inputs.diagnostics)
+        if changed_urls is not None:
+            _write_changed_urls(changed_urls, [])
+        if not quiet:
+            click.echo(f"内容、模板和输出目录都没有变化：{inputs.pages} 个页面保持原样，未写入任何文件（用时 {time.perf_counter() - started:.2f} 秒）→ {out}")
+        return
+    from sitegen.build import build
+
     progress = _ProgressLine() if not quiet and sys.stderr.isatty() else None
     try:
         result = build(src, out, base_url=base_url, include_drafts=drafts, progress=progress, jobs=jobs or os.cpu_count() or 1)
@@ -49,13 +61,10 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
     if not result.ok:
         click.echo(f"构建失败：{summary(result.diagnostics)}。输出目录未改动。", err=True)
         sys.exit(1)
+    if result.stats is not None:  # OUT is what these inputs build: the next run may stop early
+        inputs.save(out, result.pages, result.diagnostics)
     if changed_urls is not None and result.changes is not None and result.site is not None:
-        urls = result.changes.urls(result.site.config.base_url)
-        try:
-            write_atomically(changed_urls, "".join(f"{url}\n" for url in urls).encode())
-        except OSError as exc:
-            click.echo(f"网站已构建，但无法写入 {changed_urls}：{exc.strerror or exc}", err=True)
-            sys.exit(1)
+        _write_changed_urls(changed_urls, result.changes.urls(result.site.config.base_url))
     if not quiet:
         stats = result.stats
         files = f"写入 {stats.written} 个文件，沿用 {stats.linked} 个未变的文件" if stats else f"共 {len(result.files)} 个文件"
@@ -70,6 +79,14 @@ def build_command(src: Path, out: Path | None, base_url: str | None, drafts: boo
         click.echo(f"已构建 {result.pages} 个页面（{rendered}{files}），用时 {result.seconds:.2f} 秒 → {out}")
         if changed_urls is not None and result.changes is not None:
             click.echo(f"新增、改动或删除的文件 {len(result.changes.changed) + len(result.changes.removed)} 个，网址已写入 {changed_urls}")
+
+
+def _write_changed_urls(path: Path, urls: list[str]) -> None:
+    try:
+        write_atomically(path, "".join(f"{url}\n" for url in urls).encode())
+    except OSError as exc:
+        click.echo(f"网站已构建，但无法写入 {path}：{exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 class _ProgressLine:
@@ -96,11 +113,18 @@ class _ProgressLine:
             self.shown = False
 
 
+STALE_INDEX = (
+    "站内搜索的索引未更新（站点较大，建索引超过 3 秒，预览时不再等待）：刚才的修改暂时搜不到，"
+    "其他内容照常可搜；要更新索引，请停止后重新运行 sitegen serve，或运行 sitegen build。"
+)
+
+
 @click.command("serve")
 @SRC_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只在本机可访问）")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选一个空闲端口）")
-def serve_command(src: Path, host: str, port: int) -> None:
+@click.option("--drafts", is_flag=True, help="也显示草稿（draft: true 的事迹和页面），供发布前预览")
+def serve_command(src: Path, host: str, port: int, drafts: bool) -> None:
     """预览：构建到 SRC/output 并在本机提供访问，修改内容、模板或配置后自动重新构建并刷新页面。"""
     from sitegen.serve.server import DevServer  # watchfiles is only needed here
 
@@ -111,15 +135,20 @@ def serve_command(src: Path, host: str, port: int) -> None:
         print_diagnostics(result.diagnostics)
         if result.ok and result.site is not None:
             click.echo(f"已构建 {result.pages} 个页面，用时 {result.seconds:.2f} 秒", err=True)
+            if result.search_index is not None and result.search_index.stale:
+                click.echo(STALE_INDEX, err=True)
         else:
             click.echo(f"构建失败：{summary(result.diagnostics)}。继续提供上一次的输出，修改后会自动重新构建。", err=True)
 
     try:
-        server = DevServer(src, out, host, port, report=report)
+        server = DevServer(src, out, host, port, report=report, drafts=drafts)
     except OSError as exc:
         raise click.UsageError(f"无法监听 {host}:{port}：{exc.strerror or exc}") from None
     click.echo(f"预览地址：{server.url}（按 Ctrl+C 停止）", err=True)
-    click.echo("站内搜索使用启动时建立的索引，修改后的内容要重新启动 serve（或运行 sitegen build）才能搜到。", err=True)
+    if drafts:
+        click.echo("草稿也会显示（--drafts）：预览中看到的草稿，发布的网站上没有，删去 draft 一行后才发布。", err=True)
+    if server.searchable:
+        click.echo("站内搜索的索引随每次重新构建更新（站点很大、建索引超过 3 秒时除外，届时会另行提示）。", err=True)
     server.serve_forever()
 
 
@@ -131,9 +160,13 @@ def serve_command(src: Path, host: str, port: int) -> None:
 )
 def check_command(src: Path, fmt: str) -> None:
     """校验全部内容（含草稿），不写任何文件。"""
+    from sitegen.build import check
+
     result = check(existing_src(src))
     print_diagnostics(result.diagnostics, fmt)
     if fmt in ("text", "github"):
+        if result.site is not None:
+            click.echo(f"统计日期：各项数字截至 {result.site.as_of}（来源：{result.site.as_of_source}）", err=True)
         state = "未通过" if has_errors(result.diagnostics) else "通过"
         click.echo(f"检查{state}：{summary(result.diagnostics)}", err=True)
     sys.exit(1 if has_errors(result.diagnostics) else 0)

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any
 
 from sitegen.domain.chinese import cn_date
-from sitegen.link import urls
 from sitegen.link.site import Site
 
 TRAINING_MONTHS = 12  # "原则上每年至少培训一次"
@@ -49,7 +48,9 @@ class Facts:
         return day is not None and window_start(self.now, months) <= day <= self.now
 
 
-Result = tuple[bool, str]  # (met, detail shown beside the check)
+# (met, detail shown beside the check); met is None when the ledger does not record the fact
+# at all: a new association's empty ledger is a to-do list, not a row of failures.
+Result = tuple[bool | None, str]
 
 
 def _established(f: Facts) -> Result:
@@ -62,14 +63,14 @@ def _established(f: Facts) -> Result:
 
 
 def _credit_code(f: Facts) -> Result:
-    return (True, f.data.credit_code) if f.data.credit_code else (False, "台账未登记")
+    return (True, f.data.credit_code) if f.data.credit_code else (None, "台账未登记")
 
 
 def _governance(field: str) -> Callable[[Facts], Result]:
     def check(f: Facts) -> Result:
         governance = f.data.governance
-        if governance is None:
-            return False, "台账未登记治理信息"
+        if governance is None or field not in governance.model_fields_set:
+            return None, "台账未登记"
         return (True, "已建立") if getattr(governance, field) else (False, "台账记为未建立")
 
     return check
@@ -77,7 +78,7 @@ def _governance(field: str) -> Callable[[Facts], Result]:
 
 def _disclosure(f: Facts) -> Result:
     url = f.data.governance.disclosure_url if f.data.governance else None
-    return (True, url) if url else (False, "台账未登记信息公开网址")
+    return (True, url) if url else (None, "台账未登记信息公开网址")
 
 
 def _training(f: Facts) -> Result:
@@ -85,12 +86,16 @@ def _training(f: Facts) -> Result:
     if recent:
         return True, f"{len(recent)} 次，最近一次 {cn_date(recent[-1])}"
     earlier = sorted(t.date for t in f.data.trainings if t.date <= f.now)
-    return False, f"统计期内没有培训（上一次 {cn_date(earlier[-1])}）" if earlier else "台账没有培训记录"
+    if earlier:
+        return False, f"统计期内没有培训（上一次 {cn_date(earlier[-1])}）"
+    return None, "台账没有培训记录"
 
 
 def _team(kind: str) -> Callable[[Facts], Result]:
     def check(f: Facts) -> Result:
         teams = [t for t in f.data.teams if t.type == kind]
+        if not f.data.teams:
+            return None, "台账没有服务队"
         return (True, f"{len(teams)} 支") if teams else (False, f"没有{kind}服务队")
 
     return check
@@ -98,15 +103,17 @@ def _team(kind: str) -> Callable[[Facts], Result]:
 
 def _group_members(f: Facts) -> Result:
     members = [m for m in f.data.group_members if m.joined is None or m.joined <= f.now]
-    return (True, f"{len(members)} 个") if members else (False, "台账没有团体会员")
+    return (True, f"{len(members)} 个") if members else (None, "台账没有团体会员")
 
 
 def _bases(f: Facts) -> Result:
-    return (True, f"{len(f.data.bases)} 处") if f.data.bases else (False, "台账没有服务阵地")
+    return (True, f"{len(f.data.bases)} 处") if f.data.bases else (None, "台账没有服务阵地")
 
 
 def _youth_home(f: Facts) -> Result:
     homes = [b.name for b in f.data.bases if b.type == "青年之家"]
+    if not f.data.bases:
+        return None, "台账没有服务阵地"
     return (True, "、".join(homes)) if homes else (False, "没有登记为“青年之家”的阵地")
 
 
@@ -121,7 +128,7 @@ def _stories(f: Facts) -> Result:
 def _fresh(f: Facts) -> Result:
     updated = f.data.updated
     if updated is None:
-        return False, "台账未填写核对日期（updated）"
+        return None, "台账未填写核对日期"
     if updated > f.now:
         return False, f"核对日期 {cn_date(updated)} 晚于统计日"
     age = (f.now - updated).days
@@ -182,7 +189,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Check("stories", "有典型事迹", 5, "至少有一篇关联本会、日期不晚于统计日的典型事迹", _stories),
     )),
     Indicator("freshness", "台账更新", "依托信息化工具，建立并及时更新基础台帐。", (
-        Check("fresh", "近 6 个月核对台账", 5, "台账核对日期（updated）在统计日前 6 个月内（含统计日）", _fresh),
+        Check("fresh", "近 6 个月核对台账", 5, "台账核对日期在统计日前 6 个月内（含统计日）", _fresh),
     )),
 )  # fmt: skip
 
@@ -192,8 +199,16 @@ MAX_SCORE = sum(i.weight for i in INDICATORS)
 @dataclass(frozen=True)
 class CheckResult:
     check: Check
-    ok: bool
+    met: bool | None  # None: the ledger does not record it yet
     detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.met is True
+
+    @property
+    def recorded(self) -> bool:
+        return self.met is not None
 
     @property
     def points(self) -> int:
@@ -215,8 +230,13 @@ class IndicatorResult:
 
     @property
     def state(self) -> str:
-        """"met", "partial" or "unmet": how a checklist shows it."""
-        return "met" if self.met else "partial" if self.points else "unmet"
+        """"met", "partial", "unmet" or "unrecorded" (nothing in the ledger yet): how a
+        checklist shows it."""
+        if self.met:
+            return "met"
+        if self.points:
+            return "partial"
+        return "unmet" if any(c.recorded for c in self.checks) else "unrecorded"
 
 
 @dataclass(frozen=True)
@@ -234,6 +254,11 @@ class Scorecard:
     @property
     def met(self) -> int:
         return sum(1 for i in self.indicators if i.met)
+
+    @property
+    def unrecorded(self) -> int:
+        """Checks the ledger has no data for yet."""
+        return sum(1 for i in self.indicators for c in i.checks if not c.recorded)
 
 
 @dataclass(frozen=True)
@@ -266,9 +291,12 @@ class EvaluationReport:
     as_of: date
     training_from: date
     fresh_from: date
-    scorecards: tuple[Scorecard, ...]  # by region code
-    national: Summary
-    provinces: tuple[Summary, ...]  # all provinces, in code order
+    scorecards: tuple[Scorecard, ...]  # every county-level association in scope, by region code
+    scope: Summary  # all of them
+    national: Summary | None  # only on a national site
+    provinces: tuple[Summary, ...]  # provinces with units in scope, in code order
+    areas: tuple[Summary, ...]  # the rows of the coverage table (provinces, cities …)
+    regions: tuple[Summary, ...]  # the areas with a /regions/<code>/ page
     index: Mapping[str, Scorecard] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def scorecard(self, region: str) -> Scorecard | None:
@@ -276,6 +304,12 @@ class EvaluationReport:
 
     def province(self, code: str) -> Summary | None:
         return next((p for p in self.provinces if p.region == code), None)
+
+    def area(self, code: str) -> Summary | None:
+        return next((a for a in self.areas if a.region == code), None)
+
+    def region(self, code: str) -> Summary | None:
+        return next((r for r in self.regions if r.region == code), None)
 
 
 def average_text(points: int, count: int) -> str:
@@ -287,10 +321,10 @@ def average_text(points: int, count: int) -> str:
 
 
 def is_evaluated(site: Site, region: str) -> bool:
-    """County-level associations that exist: counties, development zones and cities without
-    counties (东莞, 中山, 嘉峪关, 儋州), not dissolved."""
+    """County-level associations that exist inside the scope: counties, development zones and
+    cities without counties (东莞, 中山, 嘉峪关, 儋州), not dissolved."""
     division = site.divisions.get(region)
-    if division is None or site.associations[region].data.status == "dissolved":
+    if division is None or site.associations[region].data.status == "dissolved" or not site.in_scope(region):
         return False
     return division.level in ("county", "zone") or site.divisions.is_city_without_counties(region)
 
@@ -313,88 +347,23 @@ def scorecard(site: Site, region: str) -> Scorecard:
 
 def evaluate(site: Site) -> EvaluationReport:
     cards = tuple(scorecard(site, r) for r in sorted(site.associations) if is_evaluated(site, r))
-    provinces = tuple(
-        Summary(p.code, p.name, tuple(c for c in cards if c.province == p.code)) for p in site.divisions.provinces()
-    )
+    divisions = site.divisions
+
+    def summary(code: str, name: str) -> Summary:
+        inside = tuple(c for c in cards if c.region == code or any(a.code == code for a in divisions.ancestors(c.region)))
+        return Summary(code, name, inside)
+
+    report = site.coverage
+    whole = Summary(report.scope.region, report.scope.name, cards)
     return EvaluationReport(
         site.as_of,
         window_start(site.as_of, TRAINING_MONTHS),
         window_start(site.as_of, FRESH_MONTHS),
         cards,
-        Summary("100000", "全国", cards),
-        provinces,
+        whole,
+        whole if report.national is not None else None,
+        tuple(summary(p.region, p.name) for p in report.provinces),
+        tuple(summary(a.region, a.name) for a in report.areas),
+        tuple(summary(r.region, r.name) for r in report.regions),
         MappingProxyType({c.region: c for c in cards}),
     )
-
-
-# --- open data --------------------------------------------------------------------------------
-
-
-def _summary_item(summary: Summary) -> dict[str, Any]:
-    return {
-        "associations": summary.count,
-        "points": summary.points,
-        "average": summary.average,
-        "met": {ind.key: summary.met(ind.key) for ind in INDICATORS},
-    }
-
-
-def indicator_table() -> list[dict[str, Any]]:
-    return [
-        {
-            "key": ind.key,
-            "name": ind.name,
-            "weight": ind.weight,
-            "explanation": ind.explanation,
-            "checks": [{"key": c.key, "name": c.name, "points": c.points, "rule": c.rule} for c in ind.checks],
-        }
-        for ind in INDICATORS
-    ]
-
-
-def evaluation_document(report: EvaluationReport, site: Site) -> dict[str, Any]:
-    """The JSON-ready `/data/evaluation.json`: rules, aggregates and every scorecard."""
-    return {
-        "as_of": report.as_of.isoformat(),
-        "windows": {
-            "trainings": {"from": report.training_from.isoformat(), "to": report.as_of.isoformat()},
-            "updated": {"from": report.fresh_from.isoformat(), "to": report.as_of.isoformat()},
-        },
-        "max_score": MAX_SCORE,
-        "indicators": indicator_table(),
-        "national": _summary_item(report.national),
-        "provinces": [{"region": p.region, "name": p.name, **_summary_item(p)} for p in report.provinces],
-        "associations": [
-            {
-                "region": card.region,
-                "name": card.name,
-                "province": card.province,
-                "status": card.status,
-                "url": site.href(urls.association(card.region)),
-                "score": card.score,
-                "met": card.met,
-                "indicators": [
-                    {
-                        "key": result.indicator.key,
-                        "points": result.points,
-                        "weight": result.indicator.weight,
-                        "checks": [{"key": c.check.key, "ok": c.ok, "points": c.points, "detail": c.detail} for c in result.checks],
-                    }
-                    for result in card.indicators
-                ],
-            }
-            for card in report.scorecards
-        ],
-    }
-
-
-def evaluation_rows(report: EvaluationReport, site: Site) -> tuple[list[str], list[list[Any]]]:
-    """One CSV row per association: its score and each indicator's points."""
-    header = ["region", "name", "province", "status", "score", *(ind.key for ind in INDICATORS), "url"]
-    rows: list[list[Any]] = []
-    for card in report.scorecards:
-        rows.append([
-            card.region, card.name, card.province, card.status, card.score,
-            *(r.points for r in card.indicators), site.href(urls.association(card.region)),
-        ])  # fmt: skip
-    return header, rows

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from sitegen.domain import charts
 from sitegen.domain.chinese import cn_date
-from sitegen.domain.coverage import AreaCoverage, CoverageReport, percent
+from sitegen.domain.coverage import UNIT_LABELS, AreaCoverage, CoverageReport, percent, unit_state
 from sitegen.domain.divisions import Division
 from sitegen.link.site import Site
 
@@ -53,9 +53,6 @@ class UnitGroup:
     @property
     def covered(self) -> int:
         return sum(1 for u in self.units if u.state == "covered")
-
-
-UNIT_LABELS = {"covered": "已建", "preparing": "筹备中", "dissolved": "已撤销", "founded-later": "未成立", "none": "未建"}
 
 
 class Figures:
@@ -154,6 +151,26 @@ class Figures:
         )
         return Markup(svg)
 
+    def target_note(self, area: AreaCoverage) -> str:
+        """The milestone beside a rate, stated calmly: the next target, or once every deadline
+        has passed, how many units the last target still lacks."""
+        report = self.report
+        target = report.current_target
+        if target is None or not area.counties:
+            return ""
+        goal = target_label(target.rate)
+        if target.date >= report.as_of:
+            return f"目标：{cn_date(target.date)}前达到 {goal}"
+        needed = -(-round(target.rate * 1000) * area.counties // 1000)  # ceil, in integers
+        if area.covered >= needed:
+            return f"已达到{cn_date(target.date)}前 {goal} 的目标"
+        whole = "全覆盖" if target.rate >= 1 else f" {goal} "
+        return f"对照{cn_date(target.date)}前{whole}的目标，还有 {needed - area.covered} 个县级单位未建立协会"
+
+    def units(self, area: AreaCoverage) -> list[Unit]:
+        """Every county-level unit of an area with its state now, in code order."""
+        return [unit for group in self.units_by_city(area) for unit in group.units]
+
     def band(self, area: AreaCoverage) -> str:
         """The tile map class of an area, as its legend label."""
         return charts.bin_of(self.scale, area.rate).label
@@ -174,11 +191,5 @@ class Figures:
         return result
 
     def _state(self, code: str, area: AreaCoverage) -> str:
-        if code in area.covered_codes:
-            return "covered"
         record = self.site.associations.get(code)
-        if record is None:
-            return "none"
-        if record.data.status in ("preparing", "dissolved"):
-            return record.data.status
-        return "founded-later"
+        return unit_state(area, code, record.data if record else None)

@@ -1,6 +1,6 @@
-"""Pinyin for sorting place names and for ASCII tag slugs (PRODUCT.md §5 "Tags", "Slugs").
+"""Pinyin for sorting place names and for ASCII tag slugs (docs/reference.md, 规则 › 网址).
 
-pypinyin reads most place names right by phrase but not all (LIBRARIES.md): a small table
+pypinyin reads most place names right by phrase but not all (长治, 单县 …): a small table
 of place-name readings is loaded into pypinyin's phrase dictionary before first use.
 """
 

@@ -2,7 +2,7 @@
 
 A fragment is found by a digest of its text and the base path it was rendered for (root-
 relative links are rebased onto it); the part's stamp is sitegen's version, which is all else
-that shapes a fragment. Content digests, not mtimes (ARCHITECTURE.md). Fragments that produced
+that shapes a fragment. Content digests, not mtimes (docs/architecture.md). Fragments that produced
 diagnostics are not kept: they are rendered again so their warnings are reported on every
 build. Only the fragments the last build used are saved, so the part does not grow with
 deleted records.

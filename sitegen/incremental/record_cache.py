@@ -2,7 +2,7 @@
 
 Parsing YAML, locating every key and scanning for private numbers is most of what loading a
 national ledger costs, and it depends only on the file's text, the config and sitegen's
-version (ARCHITECTURE.md, after Astro's glob loader): a file whose text digest is unchanged is
+version (after Astro's glob loader): a file whose text digest is unchanged is
 not parsed again, and files that vanished are dropped at the next save. The diagnostics a file
 produced are kept with it, so warnings are reported on every build.
 
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sitegen.diagnostics import Diagnostic, Severity
 from sitegen.incremental.store import RECORDS, Cache
 from sitegen.load.models import MODELS
-from sitegen.load.records import Loaded, locate, make_record
+from sitegen.load.records import FileLoaded, locate, make_record
 from sitegen.load.sources import SourceFile
 from sitegen.load.yamlsafe import LazyLocator
 
@@ -45,7 +45,7 @@ class RecordCache:
     def digest(source: SourceFile) -> str:
         return hashlib.blake2b(source.text.encode(), digest_size=16).hexdigest()
 
-    def get(self, source: SourceFile) -> Loaded | None:
+    def get(self, source: SourceFile) -> FileLoaded | None:
         entry = self._old.get(source.rel)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != self.digest(source):
             return None
@@ -57,7 +57,7 @@ class RecordCache:
         self._used[source.rel] = entry
         return loaded
 
-    def put(self, source: SourceFile, loaded: Loaded) -> None:
+    def put(self, source: SourceFile, loaded: FileLoaded) -> None:
         self._used[source.rel] = [self.digest(source), _kept(loaded)]
 
     @property
@@ -69,7 +69,7 @@ class RecordCache:
             self.cache.save(RECORDS, self.stamp, dict(sorted(self._used.items())))
 
 
-def _kept(loaded: Loaded) -> dict[str, Any]:
+def _kept(loaded: FileLoaded) -> dict[str, Any]:
     record, problems = loaded
     kept: dict[str, Any] = {"problems": [[d.path, d.line, d.column, d.severity.value, d.code, d.message] for d in problems]}
     if record is not None:
@@ -78,7 +78,7 @@ def _kept(loaded: Loaded) -> dict[str, Any]:
     return kept
 
 
-def _revive(source: SourceFile, kept: dict[str, Any], context: dict[str, Any]) -> Loaded:
+def _revive(source: SourceFile, kept: dict[str, Any], context: dict[str, Any]) -> FileLoaded:
     problems = [Diagnostic(str(p), int(line), int(col), Severity(sev), str(code), str(msg)) for p, line, col, sev, code, msg in kept["problems"]]
     if "data" not in kept:
         return None, problems

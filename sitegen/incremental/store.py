@@ -1,4 +1,4 @@
-"""SRC/.sitegen-cache/: the one home of what a build keeps for the next (PRODUCT.md §5).
+"""SRC/.sitegen-cache/: the one home of what a build keeps for the next (docs/architecture.md).
 
 Layout, one part per stage that saves time with it:
 
@@ -7,6 +7,7 @@ Layout, one part per stage that saves time with it:
     markdown.json   rendered Markdown by text digest (render)
     graph.json      what every output file read, and the file it became (render, write)
     images/         encoded image variants, one file each (render)
+    snapshot.json   metadata of every input and output file (the no-change fast path, snapshot.py)
 
 Every part is data: JSON, or image bytes that are published as they are. Nothing in the cache
 is unpickled, unmarshalled or run, so a hostile file there cannot execute code. A cache can
@@ -44,7 +45,8 @@ PINYIN = "pinyin.json"
 MARKDOWN = "markdown.json"
 GRAPH = "graph.json"
 IMAGES = "images"
-PARTS = frozenset({RECORDS, PINYIN, MARKDOWN, GRAPH, IMAGES})
+SNAPSHOT = "snapshot.json"
+PARTS = frozenset({RECORDS, PINYIN, MARKDOWN, GRAPH, IMAGES, SNAPSHOT})
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -1,9 +1,9 @@
 """Link: resolve references between records and derive the site's structure.
 
-Runs after every record has been loaded and validated alone (ARCHITECTURE.md: references are a
-stage of their own). Produces the immutable `Site` that rendering reads. Its records and
-relations are held in recording collections (recorded.py), so whatever reads the site records
-the inputs it read: declaring a relation here is all a new relation needs.
+Runs after every record has been loaded and validated alone (references are a stage of their
+own). Produces the immutable `Site` that rendering reads. Its records and relations are held in
+recording collections (recorded.py), so whatever reads the site records the inputs it read:
+declaring a relation here is all a new relation needs.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, error, warning
+from sitegen.diagnostics import Diagnostic, error
 from sitegen.domain import coverage
 from sitegen.domain.divisions import DivisionTable
 from sitegen.domain.pinyin import sort_key, tag_slugs
-from sitegen.link import urls
+from sitegen.domain.scope import Scope, build_scope
+from sitegen.link import references, urls
 from sitegen.link.recorded import RecordList, RecordMap, RelationMap, SiteRecord, site_value
 from sitegen.load.config import SiteConfig
-from sitegen.load.records import Record, latest_content_date
+from sitegen.load.records import LedgerDate, Record, ledger_date
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,14 @@ class Site:
     src: Path
     config: SiteConfig
     divisions: DivisionTable  # the packaged table: changes only with sitegen
+    scope: Scope  # from the config and the packaged table: read with the config
     as_of: date = site_value()
+    as_of_source: str = site_value()  # where `as_of` came from: the option, the config or a ledger field
     associations: RecordMap  # region -> record, every status
     projects: RecordMap  # slug -> record, sorted by title pinyin
     stories: RecordList  # published, newest first
     pages: RecordList  # published, by menu then slug
+    drafts: frozenset[str] = site_value()  # routes of the draft stories and pages, built or not
     parent: Mapping[str, str | None]  # region -> nearest existing association up the chain
     members: Mapping[str, tuple[str, ...]]  # region -> member associations (not dissolved)
     projects_of: Mapping[str, tuple[str, ...]]  # region -> project slugs
@@ -59,6 +63,10 @@ class Site:
         record = self.associations[region]
         return sorted({h.year for h in record.data.honors if h.title in titles})
 
+    def in_scope(self, region: str) -> bool:
+        """An association counted by this site (not an ancestor shown for context)."""
+        return self.scope.contains(region)
+
     def href(self, route: str) -> str:
         return urls.href(self.config.base_path, route)
 
@@ -70,22 +78,29 @@ def link(
     records: list[Record],
     include_drafts: bool = False,
     as_of: date | None = None,
+    failed: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[Site, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
+    """`failed`: (kind, key) of files that exist but did not load; their errors are reported
+    already, so references to them are not reported again."""
     by_kind: dict[str, list[Record]] = defaultdict(list)
     for record in sorted(records, key=lambda r: r.source.rel):
         by_kind[record.kind].append(record)
 
-    associations: dict[str, Record] = {}
-    for record in by_kind["association"]:
-        associations.setdefault(record.key, record)
+    held = references.ledger(
+        by_kind["association"], divisions, references.references(records), (k for kind, k in failed if kind == "association")
+    )
+    associations, quiet, diagnostics = held.associations, held.quiet, held.diagnostics
     projects = {r.key: r for r in sorted(by_kind["project"], key=lambda r: (sort_key(r.data.title), r.key))}
+    failed_projects = {key for kind, key in failed if kind == "project"}
 
+    scope = build_scope(config.scope, divisions, config.coverage.count_zones)
+    for record in associations.values():
+        diagnostics += _check_scope(record, scope, divisions)
     for record in by_kind["project"]:
-        diagnostics += _check_association_ref(record, associations)
+        diagnostics += references.check_association_ref(record, associations, quiet)
     for record in by_kind["story"]:
-        diagnostics += _check_association_ref(record, associations)
-        diagnostics += _check_project_ref(record, projects)
+        diagnostics += references.check_association_ref(record, associations, quiet)
+        diagnostics += references.check_project_ref(record, projects, failed_projects)
     for record in by_kind["page"]:
         if record.key in urls.RESERVED:
             diagnostics.append(error(record.path, 1, 1, "route-conflict", f"自由页面“{record.key}”会覆盖网站自动生成的 /{record.key}/，请换一个文件名"))
@@ -115,14 +130,8 @@ def link(
         for tag in dict.fromkeys(record.data.tags):
             stories_of_tag[tag].append(record)
 
-    now = as_of or config.as_of or latest_content_date(records) or date(2000, 1, 1)
-    report = coverage.compute(
-        (r.data for r in associations.values()),
-        divisions,
-        config.milestones,
-        now,
-        config.coverage.count_zones,
-    )
+    now = _now(records, config, as_of)
+    report = coverage.compute((r.data for r in associations.values()), scope, config.milestones, now.day)
     wrapped = {id(record): SiteRecord(record) for kind in by_kind.values() for record in kind}
     site_records = lambda records: tuple(wrapped[id(r)] for r in records)  # noqa: E731
     projects_of_brand: dict[str, list[str]] = defaultdict(list)
@@ -132,11 +141,14 @@ def link(
         src=src,
         config=config,
         divisions=divisions,
-        as_of=now,
+        scope=scope,
+        as_of=now.day,
+        as_of_source=now.source,
         associations=RecordMap("association", {k: wrapped[id(r)] for k, r in associations.items()}),
         projects=RecordMap("project", {k: wrapped[id(r)] for k, r in projects.items()}),
         stories=RecordList("story", site_records(stories)),
         pages=RecordList("page", site_records(pages)),
+        drafts=frozenset((urls.story if r.kind == "story" else urls.page)(r.key) for r in (*by_kind["story"], *by_kind["page"]) if r.draft),
         parent=RelationMap("parent", parent),
         members=_relation("members", {k: sorted(v, key=name_order) for k, v in members.items()}),
         projects_of=_relation("projects_of", projects_of),
@@ -148,6 +160,16 @@ def link(
         coverage=report,
     )
     return site, diagnostics
+
+
+def _now(records: list[Record], config: SiteConfig, as_of: date | None) -> LedgerDate:
+    """"Now" for every figure: --as-of, else the config's as_of, else the ledger date."""
+    if as_of is not None:
+        return LedgerDate(as_of, "命令行选项 --as-of")
+    if config.as_of is not None:
+        return LedgerDate(config.as_of, "sitegen.yaml 的 as_of")
+    found = ledger_date(records)
+    return found or LedgerDate(date(2000, 1, 1), "协会台账中没有任何日期，暂用 2000-01-01")
 
 
 def _relation(name: str, mapping: Mapping[str, list | tuple]) -> RelationMap:
@@ -163,23 +185,13 @@ def _nearest_parent(region: str, divisions: DivisionTable, associations: Mapping
     return None
 
 
-def _check_association_ref(record: Record, associations: Mapping[str, Record]) -> list[Diagnostic]:
-    region = record.data.association
-    if region is None or region in associations:
+def _check_scope(record: Record, scope: Scope, divisions: DivisionTable) -> list[Diagnostic]:
+    region = record.key
+    if region not in divisions or scope.contains(region) or scope.is_ancestor(region):
         return []
-    line, col = record.position("association")
-    return [error(record.path, line, col, "unknown-reference", f"协会“{region}”不存在：content/associations/ 下没有区划代码为 {region} 的协会，请核对代码或先添加该协会")]
-
-
-def _check_project_ref(record: Record, projects: Mapping[str, Record]) -> list[Diagnostic]:
-    slug = record.data.project
-    if slug is None:
-        return []
-    line, col = record.position("project")
-    target = projects.get(slug)
-    if target is None:
-        return [error(record.path, line, col, "unknown-reference", f"项目“{slug}”不存在：content/projects/ 下没有 {slug}.yaml，请核对项目文件名")]
-    host = target.data.association
-    if record.data.association and host != record.data.association:
-        return [warning(record.path, line, col, "reference-mismatch", f"项目“{slug}”由协会 {host} 承办，与本文的 association {record.data.association} 不一致，请核对")]
-    return []
+    line, col = record.position("region")
+    place = divisions.full_name(region)
+    wanted = "、".join(f"{code} {divisions.get(code).name}" for code in scope.regions)  # type: ignore[union-attr]
+    return [
+        error(record.path, line, col, "out-of-scope", f"协会 {region}（{place}）不在本站的统计范围（scope：{wanted}）之内：请删除这份台账，或在 sitegen.yaml 的 scope 中加入它所在的地区")
+    ]

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from sitegen.load.fieldtypes import Closed, IsoDate, StrictBool, StrictInt, Text
+from sitegen.load.fieldtypes import Closed, IsoDate, RegionRef, StrictBool, StrictInt, Text
+from sitegen.load.serials import DEFAULT_FORMAT, SerialFormatText
 
 DEFAULT_BRANDS: dict[str, dict[str, str]] = {
     "guanai": {"name": "关爱行动", "description": "关爱农民工子女、留守儿童等青少年群体的志愿服务。"},
@@ -86,6 +87,24 @@ class PrivacyConfig(Closed):
     allow: list[str] = _f("允许出现的号码", "经核实可以公开的号码（例如公开的热线电话），不会被当作个人信息", default_factory=list)
 
 
+class SerialConfig(Closed):
+    model_config = ConfigDict(title="统一编号")
+
+    format: SerialFormatText = _f(
+        "编号格式",
+        "全部协会共用的编号格式。占位符：{region} 区划代码、{province} 前两位、{city} 前四位、{seq} 顺序号（{seq:4} 表示至少 4 位，不足补 0）。默认 QZX-{province}-{seq:04}",
+        DEFAULT_FORMAT,
+    )
+
+
+class DataLicense(Closed):
+    model_config = ConfigDict(title="开放数据许可")
+
+    name: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9._]+$")] | None = _f("许可标识", "开放定义（Open Definition）的许可标识，例如：CC-BY-4.0", None)
+    title: str | None = _f("许可名称", "例如：知识共享署名 4.0 国际许可协议", None)
+    path: str | None = _f("许可网址", "许可全文的网址，例如：https://creativecommons.org/licenses/by/4.0/deed.zh-hans", None)
+
+
 class SiteConfig(Closed):
     model_config = ConfigDict(title="站点配置 sitegen.yaml")
 
@@ -96,7 +115,7 @@ class SiteConfig(Closed):
     language: str = _f("语言", "网页语言，默认 zh-CN", "zh-CN")
     description: str = _f("网站简介", "一段话，显示在首页并供搜索引擎使用", "")
     theme: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] = _f("主题", "默认 default；自定义主题放在 themes/<主题名>/", "default")
-    as_of: IsoDate | None = _f("统计日期", "覆盖率的“当前日期”，YYYY-MM-DD；不填时取内容中最晚的日期", None)
+    as_of: IsoDate | None = _f("统计日期", "各项统计数字的“当前日期”，YYYY-MM-DD；不填时取协会台账中最晚的日期（事迹、项目、页面的日期不算）", None)
     edit_url: Annotated[str, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = _f(
         "“编辑此页”链接前缀", "仓库的编辑地址，后接文件路径，例如：https://github.com/组织/仓库/edit/main/", None
     )
@@ -118,6 +137,14 @@ class SiteConfig(Closed):
     coverage: CoverageConfig = _f("覆盖率统计", "milestones 阶段目标和 count_zones 是否统计开发区", default_factory=CoverageConfig)
     privacy: PrivacyConfig = _f("信息安全", "allow：可以公开的号码", default_factory=PrivacyConfig)
     search: StrictBool = _f("站内搜索", "是否生成站内搜索，默认 true", True)
+    scope: Annotated[list[RegionRef], Field(min_length=1)] = _f(
+        "统计范围",
+        "本站所讲的地区（区划代码列表）：全国 [100000]（默认），一个省 [330000]，一个市 [330100]，一个县 [330106]，或几个省 [330000, 460000]。"
+        "各项数字、覆盖率、评估和地区页只统计范围内的县级单位；范围外的协会台账是错误，范围所在的上级协会除外",
+        default_factory=lambda: ["100000"],
+    )
+    serial: SerialConfig = _f("统一编号", "format：全部协会共用的统一编号格式", default_factory=SerialConfig)
+    data_license: DataLicense | None = _f("开放数据许可", "/data/ 下开放数据的许可：name 标识、title 名称、path 网址；写入 datapackage.json 并显示在开放数据页", None)
 
     @property
     def base_path(self) -> str:

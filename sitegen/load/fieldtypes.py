@@ -9,6 +9,7 @@ editors read (`schema.py`); they change nothing in validation.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -102,19 +103,52 @@ def _credit_code(value: str) -> str:
     return value
 
 
+def pairs(options: dict[str, str]) -> str:
+    """`jinhui（金晖助老） · yangguang（阳光行动）`, or just the word where key and name agree."""
+    return " · ".join(key if key == name else f"{key}（{name}）" for key, name in options.items())
+
+
+def _pick(value: Any, options: dict[str, str], label: str) -> Any:
+    """The key for `value` written as the key or as its Chinese name; else a located error
+    that lists every choice and the closest one."""
+    if not isinstance(value, str):
+        return value  # the type check that follows reports it
+    text = value.strip()
+    if text in options:
+        return text
+    for key, name in options.items():
+        if text == name:
+            return key
+    words = [*options, *options.values()]
+    close = difflib.get_close_matches(text, words, n=1, cutoff=0.5)
+    hint = ""
+    if close:
+        key = close[0] if close[0] in options else next(k for k, n in options.items() if n == close[0])
+        hint = f"是不是“{key if key == options[key] else f'{key}（{options[key]}）'}”？"
+    raise PydanticCustomError(
+        "sitegen_value",
+        "{label}“{value}”不在可选范围内。{hint}可选（写键或中文名都可以）：{allowed}",
+        {"label": label, "value": value, "hint": hint, "allowed": pairs(options)},
+    )
+
+
 def _vocabulary(name: str, label: str):
-    def check(value: str, info: Info) -> str:
+    """A value from the site's configured vocabulary `name` (brands, targets, funding)."""
+
+    def check(value: Any, info: Info) -> Any:
         config = (info.context or {}).get("config")
-        allowed = list(getattr(config, name)) if config is not None else None
-        if allowed is not None and value not in allowed:
-            raise PydanticCustomError(
-                "sitegen_value",
-                "{label}“{value}”不在配置的列表中，可选：{allowed}",
-                {"label": label, "value": value, "allowed": " · ".join(allowed)},
-            )
-        return value
+        if config is None:
+            return value
+        vocabulary = getattr(config, name)
+        options = {k: v.name for k, v in vocabulary.items()} if isinstance(vocabulary, dict) else {w: w for w in vocabulary}
+        return _pick(value, options, label)
 
     return check
+
+
+def choice(options: dict[str, str], label: str) -> BeforeValidator:
+    """A fixed vocabulary (`status: active`), also written by its Chinese name (`筹备中`)."""
+    return BeforeValidator(lambda value: _pick(value, options, label))
 
 
 def _whole_as_int(value: float) -> float | int:
@@ -131,7 +165,7 @@ Text = Annotated[str, Field(min_length=1)]
 RegionRef = Annotated[str, BeforeValidator(_code_text), AfterValidator(_region_format), WithJsonSchema(REGION_SCHEMA)]
 Region = Annotated[RegionRef, AfterValidator(_region_exists)]
 CreditCode = Annotated[str, BeforeValidator(_code_text), AfterValidator(_credit_code), WithJsonSchema(CREDIT_CODE_SCHEMA)]
-BrandKey = Annotated[str, AfterValidator(_vocabulary("brands", "品牌")), Field(json_schema_extra={VOCABULARY_KEY: "brands"})]
-TargetGroup = Annotated[str, AfterValidator(_vocabulary("targets", "服务对象")), Field(json_schema_extra={VOCABULARY_KEY: "targets"})]
-FundingSource = Annotated[str, AfterValidator(_vocabulary("funding", "资金来源")), Field(json_schema_extra={VOCABULARY_KEY: "funding"})]
+BrandKey = Annotated[str, BeforeValidator(_vocabulary("brands", "品牌")), Field(json_schema_extra={VOCABULARY_KEY: "brands"})]
+TargetGroup = Annotated[str, BeforeValidator(_vocabulary("targets", "服务对象")), Field(json_schema_extra={VOCABULARY_KEY: "targets"})]
+FundingSource = Annotated[str, BeforeValidator(_vocabulary("funding", "资金来源")), Field(json_schema_extra={VOCABULARY_KEY: "funding"})]
 Year = Annotated[int, Strict(), Field(ge=1949, le=2100)]

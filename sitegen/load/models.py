@@ -1,4 +1,4 @@
-"""Typed content models, one per record kind (PRODUCT.md §2). Closed: unknown fields are errors.
+"""Typed content models, one per record kind (docs/reference.md lists their fields). Closed: unknown fields are errors.
 
 Rules that span several fields (dates in order, status-dependent fields) live in
 `load.py`, where each error can point at the field it concerns.
@@ -9,9 +9,10 @@ their editor shows on hover and completion. They do not change validation.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from sitegen.load.fieldtypes import (
     BrandKey,
@@ -28,13 +29,37 @@ from sitegen.load.fieldtypes import (
     TargetGroup,
     Text,
     Year,
+    choice,
 )
+from sitegen.load.serials import Serial
 
-AssociationKind = Literal["青年志愿者协会", "志愿者协会", "志愿服务联合会"]
-AssociationStatus = Literal["active", "preparing", "dissolved"]
-TeamType = Literal["乡镇街道", "学校", "行业", "企业", "社区", "其他"]
-BaseType = Literal["青年之家", "党群服务中心", "公共文化设施", "社区", "其他"]
-ProjectStatus = Literal["running", "paused", "completed"]
+# Fixed vocabularies: key -> the Chinese name shown on pages. Either may be written in a file
+# (`status: 筹备中` is `preparing`); a wrong value's message lists every "键（中文名）".
+STATUS_LABELS = {"active": "正常", "preparing": "筹备中", "dissolved": "已撤销"}
+PROJECT_STATUS_LABELS = {"running": "进行中", "paused": "暂停", "completed": "已结项"}
+KIND_WORDS = ("青年志愿者协会", "志愿者协会", "志愿服务联合会")
+TEAM_TYPE_WORDS = ("乡镇街道", "学校", "行业", "企业", "社区", "其他")
+BASE_TYPE_WORDS = ("青年之家", "党群服务中心", "公共文化设施", "社区", "其他")
+
+
+def _named(options: dict[str, str], label: str) -> Any:
+    """The Literal of `options`' keys, also accepting their names (in the editors' schema too)."""
+    return Annotated[
+        Literal[tuple(options)],  # type: ignore[valid-type]
+        choice(options, label),
+        Field(json_schema_extra={"enum": list(dict.fromkeys([*options, *options.values()]))}),
+    ]
+
+
+AssociationKind = _named({w: w for w in KIND_WORDS}, "协会类型")
+AssociationStatus = _named(STATUS_LABELS, "状态")
+TeamType = _named({w: w for w in TEAM_TYPE_WORDS}, "服务队类型")
+BaseType = _named({w: w for w in BASE_TYPE_WORDS}, "阵地类型")
+ProjectStatus = _named(PROJECT_STATUS_LABELS, "项目状态")
+# 社会组织评估等级 (民政部《社会组织评估管理办法》): 1A to 5A, valid five years.
+Rating = _named({w: w for w in ("1A", "2A", "3A", "4A", "5A")}, "评估等级")
+# 年度报告 / 年检结论 as registry authorities publish them.
+ReportResult = _named({w: w for w in ("合格", "基本合格", "不合格", "已报送")}, "年检结论")
 # Under static/, relative, no "..", no backslash or colon (the rule in load._static_file).
 STATIC_PATH_PATTERN = r"^(?!/)(?!(?:.*/)?\.\.(?:/|$))[^\\:]+$"
 StaticPath = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": STATIC_PATH_PATTERN})]
@@ -116,10 +141,50 @@ class Honor(Closed):
     by: str | None = _f("授予单位", "例如：共青团中央", None)
 
 
+class AnnualReport(Closed):
+    model_config = ConfigDict(title="年度报告")
+
+    year: Year = _f("年度", "报告所属年度，整数，例如：2023")
+    result: ReportResult | None = _f("结论", "合格 · 基本合格 · 不合格 · 已报送（尚无结论）", None)
+    url: str | None = _f("公开网址", "年度报告公开页面的网址", None)
+
+
+def _rating(value: Any) -> Any:
+    """5A, ５Ａ, 5A级 and AAAAA all mean the same grade."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip().upper().removesuffix("级")
+    if text and set(text) == {"A"} and len(text) <= 5:
+        return f"{len(text)}A"
+    return text
+
+
+class Registration(Closed):
+    model_config = ConfigDict(title="登记信息")
+
+    authority: str | None = _f("登记管理机关", "颁发登记证书的民政部门，例如：杭州市西湖区民政局", None)
+    certificate_from: IsoDate | None = _f("证书有效期起", "社会团体法人登记证书有效期的起始日期，YYYY-MM-DD", None)
+    certificate_until: IsoDate | None = _f("证书有效期至", "社会团体法人登记证书有效期的截止日期，YYYY-MM-DD；过期后页面上会标出", None)
+    rating: Annotated[Rating, BeforeValidator(_rating)] | None = _f("评估等级", "社会组织评估等级：1A · 2A · 3A · 4A · 5A（也可写 AAAAA）", None)
+    rating_until: IsoDate | None = _f("评估等级有效期至", "评估等级的有效期截止日期（一般为评定后 5 年），YYYY-MM-DD；过期后页面上会标出", None)
+    annual_reports: list[AnnualReport] = _f("年度报告", "每项写 year 年度、result 结论、url 公开网址", default_factory=list)
+    unit_members: NonNegInt | None = _f("单位会员数", "单位会员的数量，整数", None)
+    individual_members: NonNegInt | None = _f("个人会员数", "个人会员的数量，整数", None)
+    directors: NonNegInt | None = _f("理事人数", "理事会理事人数，整数", None)
+    supervisors: NonNegInt | None = _f("监事人数", "监事（会）人数，整数", None)
+    charter_approved: IsoDate | None = _f("章程核准日期", "登记管理机关核准现行章程的日期，YYYY-MM-DD", None)
+
+
+# Dates that end a validity period lie in the future as often as not: they are not events of
+# the ledger and never move the ledger date (records.latest_content_date).
+VALIDITY_ENDS = frozenset({"certificate_until", "rating_until"})
+
+
 class Association(Closed):
     model_config = ConfigDict(title="协会台账")
 
     region: Region = _f("区划代码", "协会所在行政区划的 6 位统计用区划代码（2023 年），例如：330106；全国协会为 100000。文件名必须是 <区划代码>.yaml")
+    serial: Serial | None = _f("统一编号", "全国台账统一编制序列中的编号，格式由 sitegen.yaml 的 serial.format 规定（默认如 QZX-33-0001：省级区划代码前两位加顺序号）；sitegen new association 会给出下一个可用编号", None)
     name: Text = _f("协会全称", "例如：杭州市西湖区青年志愿者协会")
     kind: AssociationKind = _f("协会类型", "青年志愿者协会（默认）· 志愿者协会 · 志愿服务联合会", "青年志愿者协会")
     status: AssociationStatus = _f("状态", "active 正常（默认）· preparing 筹备中 · dissolved 已撤销", "active")
@@ -136,6 +201,7 @@ class Association(Closed):
     bases: list[ServiceBase] = _f("服务阵地", "每项写 name 名称、type 类型、address 地址", default_factory=list)
     governance: Governance | None = _f("治理与公开", "charter 章程、party_org 党组织、league_org 团组织、disclosure_url 信息公开网址", None)
     honors: list[Honor] = _f("荣誉", "每项写 year 年份、title 称号、by 授予单位", default_factory=list)
+    registration: Registration | None = _f("登记信息", "民政部门登记的事项：authority 登记管理机关、certificate_from/certificate_until 证书有效期、rating 评估等级与 rating_until 有效期、annual_reports 年度报告、unit_members/individual_members 会员数、directors/supervisors 理事监事人数、charter_approved 章程核准日期", None)
     description: str | None = _f("简介", "协会简介，可以使用 Markdown；多行时写成 description: | 并缩进两格", None)
     updated: IsoDate | None = _f("核对日期", "台账最近一次核对的日期，YYYY-MM-DD", None)
 

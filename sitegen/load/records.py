@@ -6,16 +6,21 @@ References between records are resolved later, in `link.py`.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from sitegen.diagnostics import Diagnostic, error, warning
+from sitegen.diagnostics import Diagnostic, error
 from sitegen.domain import privacy
-from sitegen.domain.divisions import DivisionTable
+from sitegen.domain.divisions import DivisionTable, load_divisions
+from sitegen.domain.scope import scope_problems
+from sitegen.load import fullwidth, registry
 from sitegen.load.config import CONFIG_FILE, SiteConfig
-from sitegen.load.models import MODELS, Association, Page, Project, Story
+from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
+from sitegen.load.record import Record
 from sitegen.load.sources import (
     SLUG_RE,
     SourceFile,
@@ -24,34 +29,10 @@ from sitegen.load.sources import (
     split_front_matter,
     suggest_slug,
 )
-from sitegen.load.validate import validate_model
+from sitegen.load.validate import field_label, validate_model
 from sitegen.load.yamlsafe import Locator, load_yaml
 
 Content = Association | Project | Story | Page
-
-
-@dataclass(frozen=True)
-class Record:
-    """One validated content record and where it came from."""
-
-    kind: str
-    key: str  # region code for associations, file slug otherwise
-    source: SourceFile
-    data: Any  # the kind's model: Association | Project | Story | Page
-    locator: Locator
-    body: str = ""
-    body_first_line: int = 1
-
-    @property
-    def path(self) -> Path:
-        return self.source.path
-
-    @property
-    def draft(self) -> bool:
-        return bool(getattr(self.data, "draft", False))
-
-    def position(self, *loc: str | int) -> tuple[int, int]:
-        return self.locator.value(tuple(loc))
 
 
 def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -66,6 +47,11 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return None, parsed.diagnostics
     config, problems = validate_model(SiteConfig, parsed.data, parsed.locator, str(path), code="config")
     problems += privacy.scan(text, path, config.privacy.allow if config else ())
+    if config is not None:
+        for index, message in scope_problems(config.scope, load_divisions()):
+            line, col = parsed.locator.value(("scope", index))
+            problems.append(error(path, line, col, "config", f"scope：{message}"))
+            config = None
     if config is not None and config.theme != "default" and not (src / "themes" / config.theme).is_dir():
         line, col = parsed.locator.value(("theme",))
         problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))
@@ -73,24 +59,31 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     return config, parsed.diagnostics + problems
 
 
-Loaded = tuple["Record | None", list[Diagnostic]]
+FileLoaded = tuple["Record | None", list[Diagnostic]]  # one file: its record (if valid), its problems
 
 
 class LoadCache(Protocol):
     """What an earlier build loaded from a file with the same text (the build cache)."""
 
-    def get(self, source: SourceFile) -> Loaded | None: ...
+    def get(self, source: SourceFile) -> FileLoaded | None: ...
 
-    def put(self, source: SourceFile, loaded: Loaded) -> None: ...
+    def put(self, source: SourceFile, loaded: FileLoaded) -> None: ...
 
 
-def load_records(
-    src: Path, config: SiteConfig, divisions: DivisionTable, cache: LoadCache | None = None
-) -> tuple[list[Record], list[Diagnostic]]:
-    """Every content record, checked; with a cache, unchanged files are not parsed again."""
+@dataclass(frozen=True)
+class Loaded:
+    records: list[Record]
+    failed: frozenset[tuple[str, str]]  # (kind, key) of files that exist but did not load
+    diagnostics: list[Diagnostic]
+
+
+def load_records(src: Path, config: SiteConfig, divisions: DivisionTable, cache: LoadCache | None = None) -> Loaded:
+    """Every content record, checked; with a cache, unchanged files are not parsed again.
+    The keys of files that failed are kept, so references to them are not reported again."""
     sources, diagnostics = discover(src)
     context = {"config": config, "divisions": divisions}
     records: list[Record] = []
+    failed: set[tuple[str, str]] = set()
     for source in sources:
         loaded = cache.get(source) if cache is not None else None
         if loaded is None:
@@ -101,9 +94,24 @@ def load_records(
         diagnostics.extend(problems)
         if record is not None:
             diagnostics.extend(check_record(record, src))
+            diagnostics.extend(registry.check(record, divisions))
             records.append(record)
-    diagnostics.extend(_duplicate_regions(records))
-    return records, diagnostics
+        else:
+            failed.update((source.kind, key) for key in claimed_keys(source))
+    diagnostics.extend(registry.duplicate_serials(records))
+    return Loaded(records, frozenset(failed), diagnostics)
+
+
+_REGION_LINE_RE = re.compile(r"""^region[ \t]*[:：][ \t]*["']?(\d{6})\b""", re.MULTILINE)
+
+
+def claimed_keys(source: SourceFile) -> set[str]:
+    """The keys a file that failed to load would have had: its name, and for an association
+    the code its `region` line names, read without parsing."""
+    keys = {source.slug}
+    if source.kind == "association":
+        keys.update(_REGION_LINE_RE.findall(source.text))
+    return keys
 
 
 def load_record(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic]]:
@@ -129,20 +137,20 @@ def locate(source: SourceFile) -> Locator:
 def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic], Locator | None]:
     path = str(source.path)
     body, first_line = "", 1
+    yaml_text, offset = source.text, 0
     if source.kind in ("story", "page"):
         front, problems = split_front_matter(source)
         if front is None:
             return None, problems, None
-        parsed = load_yaml(front.yaml_text, path, front.yaml_line_offset)
+        yaml_text, offset = front.yaml_text, front.yaml_line_offset
         body, first_line = front.body, front.body_first_line
-    else:
-        parsed = load_yaml(source.text, path)
+    parsed = load_yaml(yaml_text, path, offset)
     if not parsed.ok:
         return None, parsed.diagnostics, parsed.locator
     model = MODELS[source.kind]
     data, problems = validate_model(model, parsed.data, parsed.locator, path, context)
     if data is None:
-        return None, parsed.diagnostics + problems, parsed.locator
+        return None, parsed.diagnostics + fullwidth.explain(yaml_text, offset, path, problems), parsed.locator
     record = make_record(source, data, parsed.locator, body, first_line)
     return record, parsed.diagnostics + problems, parsed.locator
 
@@ -158,10 +166,7 @@ def check_record(record: Record, src: Path) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     data, path = record.data, record.path
     if record.kind == "association":
-        problems += _association_rules(record)
-        if record.source.slug != data.region:
-            line, col = record.position("region")
-            problems.append(warning(path, line, col, "file-name", f"协会文件应以区划代码命名：请把文件改名为 {data.region}.yaml"))
+        problems += _association_rules(record)  # its file name is checked with the others' (link)
     elif not SLUG_RE.match(record.source.slug):
         problems.append(
             error(path, 1, 1, "file-name", f"文件名“{record.source.path.name}”只能包含小写字母、数字和连字符，建议改为 {suggest_slug(record.source.slug)}{record.source.path.suffix}")
@@ -205,36 +210,39 @@ def _static_file(record: Record, src: Path, value: str, loc: tuple[str | int, ..
     return []
 
 
-def _duplicate_regions(records: list[Record]) -> list[Diagnostic]:
-    seen: dict[str, Record] = {}
-    problems: list[Diagnostic] = []
+@dataclass(frozen=True)
+class LedgerDate:
+    """The day the figures are "as of", and where it came from (for `check` to say)."""
+
+    day: date
+    source: str
+
+
+def ledger_date(records: list[Record]) -> LedgerDate | None:
+    """The latest date field of any association record, nested ones included (trainings,
+    `volunteers.as_of`, `joined` …). Stories, projects and pages never move it: adding a story
+    must not re-date a single figure."""
+    latest: tuple[date, Record, tuple[str | int, ...]] | None = None
     for record in sorted(records, key=lambda r: r.source.rel):
-        if record.kind != "association":
+        if record.kind != "association" or record.draft:
             continue
-        first = seen.setdefault(record.key, record)
-        if first is not record:
-            line, col = record.position("region")
-            problems.append(error(record.path, line, col, "duplicate-key", f"区划代码 {record.key} 已在 {first.source.rel} 中登记，每个区划只能有一个协会记录（重建的协会请更新原记录）"))
-    return problems
+        for loc, value in _dates(record.data.model_dump(), ()):
+            if latest is None or value > latest[0]:
+                latest = (value, record, loc)
+    if latest is None:
+        return None
+    day, record, loc = latest
+    line, _ = record.position(*loc)
+    return LedgerDate(day, f"{record.source.rel} 第 {line} 行的 {field_label(loc)}，即协会台账中最晚的日期")
 
 
-def latest_content_date(records: list[Record]) -> date | None:
-    """The latest date field of any non-draft record, nested ones included."""
-    latest: date | None = None
-    for record in records:
-        if record.draft:
-            continue
-        for value in _dates(record.data.model_dump()):
-            latest = value if latest is None or value > latest else latest
-    return latest
-
-
-def _dates(value: Any):
+def _dates(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], date]]:
     if isinstance(value, date):
-        yield value
+        yield loc, value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _dates(item)
+        for key, item in value.items():
+            if key not in VALIDITY_ENDS:  # expiry dates are not events of the ledger
+                yield from _dates(item, (*loc, key))
     elif isinstance(value, list):
-        for item in value:
-            yield from _dates(item)
+        for index, item in enumerate(value):
+            yield from _dates(item, (*loc, index))

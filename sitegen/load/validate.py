@@ -28,6 +28,7 @@ _TYPE_NAMES = {
 _CODES = {
     "missing": "missing-field",
     "extra_forbidden": "unknown-field",
+    "sitegen_misspelled": "unknown-field",
     "sitegen_date": "invalid-date",
     "sitegen_region": "unknown-region",
     "sitegen_credit": "credit-code",
@@ -54,6 +55,8 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
         return f"缺少必填字段“{loc[-1]}”，请补上"
     if kind == "extra_forbidden":
         return f"未知字段“{loc[-1]}”，请检查拼写或删除{_suggest(str(loc[-1]), model, loc)}"
+    if kind == "sitegen_misspelled":
+        return f"未知字段“{loc[-1]}”：是不是必填字段“{ctx['field']}”拼错了？请改为 {ctx['field']}"
     if kind.startswith("sitegen_"):
         return f"字段“{field}”：{err['msg']}"
     if kind == "literal_error":
@@ -140,7 +143,26 @@ def validate_model(
     try:
         return model.model_validate(data, context=context), []
     except ValidationError as exc:
-        return None, [_to_diagnostic(e, model, locator, path, code) for e in exc.errors()]
+        errors = _merge_misspelled(exc.errors())
+        return None, [_to_diagnostic(e, model, locator, path, code) for e in errors]
+
+
+def _merge_misspelled(errors: list[Any]) -> list[Any]:
+    """One mistake, one diagnostic: a required field written with a typo (`nmae:`) is an
+    unknown field *and* a missing one; report it once, at the key, naming the right spelling."""
+    missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
+    absorbed: set[tuple[Any, ...]] = set()
+    merged = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            candidates = [m[-1] for m in missing if m[:-1] == loc[:-1] and m not in absorbed]
+            close = difflib.get_close_matches(str(loc[-1]), [str(c) for c in candidates], n=1, cutoff=0.6)
+            if close:
+                absorbed.add((*loc[:-1], close[0]))
+                err = {**err, "type": "sitegen_misspelled", "ctx": {"field": close[0]}}
+        merged.append(err)
+    return [e for e in merged if not (e["type"] == "missing" and tuple(e["loc"]) in absorbed)]
 
 
 def _to_diagnostic(
@@ -150,7 +172,7 @@ def _to_diagnostic(
     kind = err["type"]
     if kind == "missing":
         line, col = locator.value(loc[:-1])
-    elif kind == "extra_forbidden":
+    elif kind in ("extra_forbidden", "sitegen_misspelled"):
         line, col = locator.key(loc)
     else:
         line, col = locator.value(loc)

@@ -1,7 +1,7 @@
 """A YAML reader made for content in git: located values, no surprises.
 
 PyYAML's defaults turn `2021-13-01` into an unlocated ValueError, `9:30` into 570, `no` into
-False, expand aliases into memory bombs and let duplicate keys win silently (LIBRARIES.md).
+False, expand aliases into memory bombs and let duplicate keys win silently.
 Here the C parser composes a node tree with YAML 1.2 core-style resolvers only, aliases and
 custom tags are rejected at their mark, and we build plain Python values ourselves while
 recording where every key and value stands, so later stages can point at the exact line.
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from sitegen.diagnostics import Diagnostic, error
+from sitegen.load import fullwidth
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line, column
@@ -204,6 +205,8 @@ def _first_refusal(text: str) -> tuple[Any, str] | None:
 def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlResult:
     """Parse one YAML document. `line_offset` shifts line numbers (front matter in Markdown)."""
     builder = _Builder(path, line_offset)
+    if _full_width(builder, text, structure=False):
+        return YamlResult(None, builder.locator, builder.diagnostics)
     try:
         refusal = _first_refusal(text)
         if refusal is not None:
@@ -211,6 +214,8 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlResult:
             return YamlResult(None, builder.locator, builder.diagnostics)
         node = yaml.compose(text, Loader=_CoreLoader)
     except yaml.MarkedYAMLError as exc:
+        if _full_width(builder, text, structure=True):  # the cause, on its own line
+            return YamlResult(None, builder.locator, builder.diagnostics)
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "无法解析"
         message = f"YAML 语法错误：{_explain(problem)}。请检查缩进、冒号和引号"
@@ -228,6 +233,14 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlResult:
         return YamlResult(None, builder.locator, builder.diagnostics)
     data = builder.build(node, ())
     return YamlResult(data, builder.locator, builder.diagnostics)
+
+
+def _full_width(builder: _Builder, text: str, structure: bool) -> bool:
+    """Report full-width punctuation typed where YAML syntax belongs; True if there was any."""
+    findings = fullwidth.scan(text, structure)
+    for found in findings:
+        builder.diagnostics.append(error(builder.file, found.line + builder.offset, found.column, "yaml-syntax", found.message))
+    return bool(findings)
 
 
 _PROBLEMS = {

@@ -1,4 +1,4 @@
-"""What rendering hands the writer: one output file per `Artifact` (ARCHITECTURE.md).
+"""What rendering hands the writer: one output file per `Artifact`.
 
 An artifact is a route of the site (`stories/x/`, `data/projects.json`, `img/a.png`), the
 content of its file, and the inputs it was made from (what an incremental build checks before

@@ -1,4 +1,4 @@
-"""In-page filters of the directory and the project library (PRODUCT.md §3).
+"""In-page filters of the directory and the project library (docs/reference.md, 网站的页面和网址).
 
 The pages list everything (they work without JavaScript); `assets/filters.js` hides what does
 not match the `<select>`s of a `form.filters`. This module decides the fields and their options

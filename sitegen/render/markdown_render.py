@@ -2,25 +2,22 @@
 
 Raw HTML that the safelist does not allow is removed by nh3; since nh3 does not report what
 it removed, the raw source is scanned separately to emit `unsafe-html` warnings at the
-offending line and column (PRODUCT.md §5 "Raw HTML in Markdown").
+offending line and column (docs/reference.md, 规则 › Markdown 与 HTML).
 """
 
 from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import markdown
 import nh3
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 
 from sitegen.diagnostics import Diagnostic, warning
+from sitegen.render.markdown_cjk import CjkJoinExtension
 
 __all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "MarkdownRenderer"]
 
@@ -62,83 +59,6 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,  # rel is added to external links after sanitizing
     strip_comments=True,
 )
-
-# --- CJK line joining ----------------------------------------------------------------------
-
-# Han (incl. extensions and compatibility), kana, CJK punctuation, full-width forms, and the
-# quotation marks / dashes / ellipsis used in Chinese text.
-_CJK = (
-    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
-    "\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
-)
-_CJK_BREAK_RE = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
-
-# Elements whose text flows on with the surrounding text; anything else is a barrier.
-_INLINE_TAGS = frozenset(
-    {"a", "em", "strong", "del", "ins", "sup", "sub", "code", "span", "abbr", "b", "i", "s",
-     "u", "small", "mark", "kbd", "q", "cite", "time"}
-)  # fmt: skip
-
-
-@dataclass
-class _Segment:
-    element: ET.Element
-    attr: str  # "text" or "tail"
-    frozen: bool  # inside <pre>/<code>: never modified
-
-
-class _CjkJoinProcessor(Treeprocessor):
-    """Remove a line break (and its indentation) between two CJK characters."""
-
-    def run(self, root: ET.Element) -> None:
-        runs: list[list[_Segment]] = [[]]
-        self._flatten(root, runs, frozen=False)
-        for run in runs:
-            if run:
-                self._join(run)
-
-    def _flatten(self, el: ET.Element, runs: list[list[_Segment]], frozen: bool) -> None:
-        inline = el.tag in _INLINE_TAGS
-        inner_frozen = frozen or el.tag in ("pre", "code")
-        if not inline:
-            runs.append([])
-        if el.text:
-            runs[-1].append(_Segment(el, "text", inner_frozen))
-        for child in el:
-            self._flatten(child, runs, inner_frozen)
-            if child.tail:
-                runs[-1].append(_Segment(child, "tail", inner_frozen))
-        if not inline:
-            runs.append([])
-
-    @staticmethod
-    def _join(run: list[_Segment]) -> None:
-        texts = [getattr(seg.element, seg.attr) or "" for seg in run]
-        joined = "".join(texts)
-        if "\n" not in joined:
-            return
-        drop: set[int] = set()
-        for m in _CJK_BREAK_RE.finditer(joined):
-            drop.update(range(m.start(), m.end()))
-        if not drop:
-            return
-        offset = 0
-        for seg, text in zip(run, texts, strict=True):
-            end = offset + len(text)
-            if not seg.frozen and any(offset <= i < end for i in drop):
-                new = "".join(ch for i, ch in enumerate(text, offset) if i not in drop)
-                if isinstance(text, AtomicString):
-                    new = AtomicString(new)
-                setattr(seg.element, seg.attr, new)
-            offset = end
-
-
-class _CjkJoinExtension(markdown.Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API)
-        # after "inline" (20), before "attr_list" (8) and "toc" (5)
-        md.treeprocessors.register(_CjkJoinProcessor(md), "cjk_join", 15)
-
 
 # --- Post-sanitize URL pass ----------------------------------------------------------------
 
@@ -325,6 +245,26 @@ def _scan(text: str, raw_tags: set[str]) -> Iterator[tuple[int, str]]:
                 yield m.start("url"), _scheme_message(scheme)
 
 
+def link_targets(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, URL) of every link and image in Markdown source: inline `[..](url)` and
+    `![..](url)`, reference definitions `[id]: url` and raw `<a href>` / `<img src>`; code
+    spans and blocks are skipped. For the broken-link check (render/linkcheck.py)."""
+    masked = _mask_code(text)
+    for pattern in (_MD_LINK_RE, _MD_REF_RE):
+        for m in pattern.finditer(masked):
+            yield m.start("url"), html.unescape(m.group("url"))  # as the browser will read it
+    for m in _SRC_TAG_RE.finditer(masked):
+        name = m.group("name").lower()
+        if name not in ("a", "img"):
+            continue
+        wanted = "href" if name == "a" else "src"
+        attrs_start = m.start("attrs")
+        for a in _SRC_ATTR_RE.finditer(m.group("attrs")):
+            group = next((g for g in ("dq", "sq", "uq") if a.group(g) is not None), None)
+            if a.group("name").lower() == wanted and group is not None:
+                yield attrs_start + a.start(group), html.unescape(a.group(group))
+
+
 # --- Renderer ------------------------------------------------------------------------------
 
 
@@ -343,7 +283,7 @@ class MarkdownRenderer:
                 "toc",
                 "attr_list",
                 "sane_lists",
-                _CjkJoinExtension(),
+                CjkJoinExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify_unicode}},
             output_format="html",
@@ -367,15 +307,20 @@ class MarkdownRenderer:
         diagnostics.sort(key=lambda d: (d.line, d.column, d.message))
         return clean, diagnostics
 
+    def _rebase(self, u: re.Match[str]) -> str:
+        """Prefix a root-relative URL with the base path, unless the editor already wrote it."""
+        url = u.group(2)
+        if (url + "/").startswith(self._prefix + "/"):
+            return f'{u.group(1)}{url}"'
+        return f'{u.group(1)}{self._prefix}{url}"'
+
     def _postprocess(self, sanitized: str) -> str:
         """Rebase root-relative href/src onto base_path; mark external links."""
 
         def fix_tag(m: re.Match[str]) -> str:
             attrs = m.group(2)
             if self._prefix:
-                attrs = _OUT_URL_ATTR_RE.sub(
-                    lambda u: f'{u.group(1)}{self._prefix}{u.group(2)}"', attrs
-                )
+                attrs = _OUT_URL_ATTR_RE.sub(self._rebase, attrs)
             if m.group(1) == "a" and _EXTERNAL_HREF_RE.search(attrs):
                 attrs += ' rel="noopener noreferrer"'
             return f"<{m.group(1)}{attrs}{m.group(3)}>"

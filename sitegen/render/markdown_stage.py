@@ -3,16 +3,18 @@ page's body) rendered once, before any template runs, and handed to the record's
 
 Fragments are taken from the build cache when an earlier build rendered the same text for the
 same base path; the rest are rendered (in `-j` processes when there are many, same result).
-Unsafe-HTML warnings point at their line in the file: for a YAML description the position of
-its value is looked up only when a warning needs it.
+Warnings point at their line and column in the file (`MarkdownText`): for a YAML description
+the position of its value is looked up only when a warning needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sitegen.diagnostics import Diagnostic, Severity
+from sitegen.diagnostics import Diagnostic
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
 from sitegen.render.markdown_render import MarkdownRenderer
@@ -27,6 +29,55 @@ def markdown_of(record: SiteRecord) -> tuple[str, str]:
     if record.kind in ("story", "page"):
         return "body", record.body
     return "description", record.data.description or ""
+
+
+class MarkdownText:
+    """A Markdown text the site shows, and where its characters stand in the record's file
+    (found from the file's text only when a diagnostic asks)."""
+
+    def __init__(self, record: SiteRecord, text: str) -> None:
+        self.record = record
+        self.text = text
+
+    @cached_property
+    def _place(self) -> tuple[int, int, int]:
+        """(file line of the text's first line, indent of its lines, columns before it on its
+        first line): a YAML block scalar (`|`, `>`) starts on the next line, indented."""
+        record = self.record
+        if record.kind in ("story", "page"):
+            return record.body_first_line, 0, 0
+        line, col = record.position("description")
+        lines = record.source.text.split("\n")
+        own = lines[line - 1] if line - 1 < len(lines) else ""
+        if own[col - 1 : col] in ("|", ">"):
+            following = lines[line] if line < len(lines) else ""
+            return line + 1, len(following) - len(following.lstrip(" ")), 0
+        quoted = own[col - 1 : col] in ("'", '"')
+        return line, 0, col - 1 + (1 if quoted else 0)
+
+    @property
+    def first_line(self) -> int:
+        return self._place[0]
+
+    def column(self, line: int, column: int) -> int:
+        """The file's column of (file line, column within the text's line)."""
+        first, indent, lead = self._place
+        return column + indent + (lead if line == first else 0)
+
+    def located(self, problem: Diagnostic) -> Diagnostic:
+        """A diagnostic of the text rendered as if it began on line 1, moved into the file."""
+        line = problem.line + self.first_line - 1
+        return replace(problem, path=str(self.record.path), line=line, column=self.column(line, problem.column))
+
+
+def markdown_texts(site: Site) -> Iterator[MarkdownText]:
+    """Every Markdown text the site shows — an association's or project's description, a
+    story's or page's body — in that order."""
+    for kind in ("association", "project", "story", "page"):
+        for record in site.records(kind).values() if kind in ("association", "project") else site.records(kind):
+            _, text = markdown_of(record)
+            if text:
+                yield MarkdownText(record, text)
 
 
 class RenderedMarkdown:
@@ -46,44 +97,22 @@ def render_markdown(
     """Render every record's Markdown, collecting unsafe-HTML warnings. With a cache, a text
     rendered cleanly by an earlier build is taken from it."""
     html: dict[tuple[str, str], str] = {}
-    todo: list[tuple[SiteRecord, str, str]] = []  # (record, cache key, text)
-    for kind in ("association", "project", "story", "page"):
-        for record in site.records(kind).values() if kind in ("association", "project") else site.records(kind):
-            _, text = markdown_of(record)
-            if not text:
-                continue
-            key = cache.key(text) if cache is not None else ""
-            cached = cache.get(key) if cache is not None else None
-            if cached is not None:
-                html[(record.kind, record.key)] = cached
-            else:
-                todo.append((record, key, text))
+    todo: list[tuple[MarkdownText, str]] = []  # (text, cache key)
+    for found in markdown_texts(site):
+        record = found.record
+        key = cache.key(found.text) if cache is not None else ""
+        cached = cache.get(key) if cache is not None else None
+        if cached is not None:
+            html[(record.kind, record.key)] = cached
+        else:
+            todo.append((found, key))
     renderer = MarkdownRenderer(site.config.base_path)
-    rendered = fork_map(lambda text: renderer.render(text), [text for _, _, text in todo], jobs)
+    rendered = fork_map(lambda found: renderer.render(found.text), [found for found, _ in todo], jobs)
     diagnostics: list[Diagnostic] = []
-    for (record, key, _), (fragment, problems) in zip(todo, rendered, strict=True):
-        html[(record.kind, record.key)] = fragment
+    for (found, key), (fragment, problems) in zip(todo, rendered, strict=True):
+        html[(found.record.kind, found.record.key)] = fragment
         if problems:
-            diagnostics += _located(record, problems)
+            diagnostics += [found.located(d) for d in problems]
         elif cache is not None:
             cache.put(key, fragment)
     return RenderedMarkdown(html), diagnostics
-
-
-def _located(record: SiteRecord, problems: list[Diagnostic]) -> list[Diagnostic]:
-    """Warnings of a text rendered as if it began on line 1, moved to the file's lines."""
-    shift = _first_line(record) - 1
-    path = str(record.path)
-    return [Diagnostic(path, d.line + shift, d.column, Severity(d.severity), d.code, d.message) for d in problems]
-
-
-def _first_line(record: SiteRecord) -> int:
-    """The line of the Markdown's first character: the body's, or for a YAML string the line
-    of its value (the next line for block scalars, `|` and `>`)."""
-    if record.kind in ("story", "page"):
-        return record.body_first_line
-    line, col = record.position("description")
-    lines = record.source.text.split("\n")
-    if line - 1 < len(lines) and lines[line - 1][col - 1 : col] in ("|", ">"):
-        return line + 1
-    return line

@@ -23,7 +23,7 @@ from sitegen.incremental.graph import Graph
 from sitegen.link import urls
 from sitegen.link.inputs import CONFIG, ROUTES, Fingerprints, Input, compact, read, recording
 from sitegen.link.site import Site
-from sitegen.render import filters, opendata
+from sitegen.render import datapackage, filters, opendata
 from sitegen.render.artifact import Artifact, Deflated
 from sitegen.render.pool import fork_map
 from sitegen.render.templates import PageRenderer, TemplateProblem, page_of
@@ -58,12 +58,13 @@ def plan(site: Site, views: Views) -> list[Job]:
         region = association.region
         jobs.append(Job(urls.association(region), "association.html", lambda r=region: {"association": views.association(r)},
                         lastmod=lambda r=region: views.association(r).data.updated))  # fmt: skip
-    for province in site.coverage.provinces:
-        jobs.append(Job(urls.region(province.region), "region.html", lambda code=province.region: _region(site, views, code)))
+    for area in site.coverage.regions:
+        jobs.append(Job(urls.region(area.region), "region.html", lambda code=area.region: _region(site, views, code)))
     jobs += [
         Job(urls.COVERAGE, "coverage.html", lambda: {"report": site.coverage}),
         Job(urls.EVALUATION, "evaluation.html", lambda: _evaluation(views)),
         Job(urls.MODELS, "models.html", lambda: {"years": views.models_by_year()}),
+        Job(urls.DATA_PAGE, "data.html", lambda: _data_page(site, views)),
         Job(urls.PROJECTS, "projects.html", lambda: {"projects": views.projects, "filter_fields": filters.project_fields(views)}),
     ]
     for slug in site.projects:
@@ -90,7 +91,7 @@ def plan(site: Site, views: Views) -> list[Job]:
         Job(urls.SITEMAP, "sitemap.xml", lambda: _sitemap(in_sitemap), in_sitemap=False),
         Job(urls.ROBOTS, "robots.txt", in_sitemap=False),
     ]
-    for route, make in opendata.data_files(site, lambda: views.evaluation).items():
+    for route, make in opendata.data_makers(site, lambda: views.evaluation).items():
         jobs.append(Job(route, make=make, in_sitemap=False))
     return jobs
 
@@ -107,7 +108,7 @@ def _home(site: Site, views: Views) -> dict[str, Any]:
         "featured": [p for p in views.projects if p.featured],
         "latest_stories": views.story_list[:6],
         "stats": _key_figures(site),
-        "provinces": [p for p in site.coverage.provinces if any(r.startswith(p.region[:2]) for r in site.associations)],
+        "areas": [a for a in site.coverage.areas if a is not site.coverage.scope],
     }
 
 
@@ -117,16 +118,24 @@ def _directory(views: Views) -> dict[str, Any]:
 
 
 def _region(site: Site, views: Views, code: str) -> dict[str, Any]:
-    province = next(p for p in site.coverage.provinces if p.region == code)
+    area = site.coverage.region(code)
     return {
-        "province": province,
+        "area": area,
         "association": views.association(code) if code in site.associations else None,
         "nodes": views.directory(code),
-        "projects": views.projects_in_province(code),
+        "projects": views.projects_in_region(code),
         "division": site.divisions.get(code),
-        "groups": views.figures.units_by_city(province),
-        "evaluated": views.evaluation.province(code),
+        "up": _region_up(site, code),
+        "groups": views.figures.units_by_city(area),
+        "evaluated": views.evaluation.region(code),
     }
+
+
+def _region_up(site: Site, code: str) -> str | None:
+    """The region page above a city's page (its province's), if the site has one."""
+    division = site.divisions.get(code)
+    province = division.province if division is not None and division.level != "province" else None
+    return province if province is not None and site.coverage.region(province) is not None else None
 
 
 def _evaluation(views: Views) -> dict[str, Any]:
@@ -135,8 +144,12 @@ def _evaluation(views: Views) -> dict[str, Any]:
         "indicators": evaluation.INDICATORS,
         "max_score": evaluation.MAX_SCORE,
         "average_text": evaluation.average_text,
-        "groups": [(s, views.scorecards(s.region)) for s in views.evaluation.provinces if s.count],
+        "groups": views.evaluation_groups(),
     }
+
+
+def _data_page(site: Site, views: Views) -> dict[str, Any]:
+    return {"datasets": datapackage.data_files(site, opendata.csv_headers(site, views.evaluation))}
 
 
 def _story_page(views: Views, number: int) -> dict[str, Any]:
@@ -162,7 +175,8 @@ def _sitemap(jobs: list[Job]) -> dict[str, Any]:
 
 
 def _key_figures(site: Site) -> dict[str, Any]:
-    associations = [r.data for r in site.associations.values()]
+    """The home page's figures, over the associations inside the scope (not its ancestors)."""
+    associations = [r.data for region, r in site.associations.items() if site.in_scope(region)]
     return {
         "associations": sum(1 for a in associations if a.status == "active"),
         "preparing": sum(1 for a in associations if a.status == "preparing"),
@@ -172,15 +186,16 @@ def _key_figures(site: Site) -> dict[str, Any]:
     }
 
 
-def registered_volunteers(site: Site) -> int:
-    """Registered volunteers without double counting: a higher level's figure includes its
-    members', so only associations with no reporting ancestor association are summed."""
+def registered_volunteers(site: Site) -> int | None:
+    """Registered volunteers inside the scope without double counting: a higher level's figure
+    includes its members', so only associations with no reporting ancestor association are
+    summed (`None` when no association inside the scope reports a figure)."""
 
     def reports(region: str) -> bool:
         data = site.associations[region].data
-        return data.volunteers is not None and data.status != "dissolved"
+        return data.volunteers is not None and data.status != "dissolved" and site.in_scope(region)
 
-    total = 0
+    total, reported = 0, False
     for region in site.associations:
         if not reports(region):
             continue
@@ -189,7 +204,8 @@ def registered_volunteers(site: Site) -> int:
             up = site.parent.get(up)
         if up is None:
             total += site.associations[region].data.volunteers.registered
-    return total
+            reported = True
+    return total if reported else None
 
 
 # --- making the jobs -------------------------------------------------------------------------

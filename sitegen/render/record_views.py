@@ -12,21 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sitegen.domain import evaluation
-from sitegen.domain.divisions import Division
+from sitegen.domain.divisions import Division, DivisionTable
 from sitegen.domain.pinyin import sort_key
 from sitegen.link import urls
 from sitegen.link.memo import memo_property
 from sitegen.link.recorded import SiteRecord
-
-if TYPE_CHECKING:
-    from sitegen.render.views import BrandView, Views
+from sitegen.link.site import Site
+from sitegen.load.models import PROJECT_STATUS_LABELS, STATUS_LABELS
 
 LEVEL_LABELS = {"national": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "县级"}
-STATUS_LABELS = {"active": "正常", "preparing": "筹备中", "dissolved": "已撤销"}
-PROJECT_STATUS_LABELS = {"running": "进行中", "paused": "暂停", "completed": "已结项"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +61,33 @@ class ImageView:
     @property
     def src(self) -> str:
         return self.fallback[-1].url if self.fallback else self.url
+
+
+class Views(Protocol):
+    """What a record view asks of the factory that made it (views.Views, which also makes the
+    views of the whole site)."""
+
+    site: Site
+    divisions: DivisionTable
+    markdown: Any  # views.Markdown
+
+    def url(self, route: str) -> str: ...
+
+    def edit_url(self, record: SiteRecord) -> str | None: ...
+
+    def association(self, region: str) -> AssociationView: ...
+
+    def project(self, slug: str) -> ProjectView: ...
+
+    def story(self, record: SiteRecord) -> StoryView: ...
+
+    def brand(self, key: str) -> BrandView: ...
+
+    def tag(self, tag: str) -> Crumb: ...
+
+    def image(self, rel: str) -> ImageView: ...
+
+    def scorecard(self, region: str) -> evaluation.Scorecard | None: ...
 
 
 class RecordView:
@@ -181,6 +205,21 @@ class AssociationView(RecordView):
     def team_members(self) -> int:
         return sum(t.members or 0 for t in self.data.teams)
 
+    @property
+    def certificate_expired(self) -> bool:
+        """The registration certificate's validity ended before the ledger date."""
+        return self._ended("certificate_until")
+
+    @property
+    def rating_expired(self) -> bool:
+        """The 社会组织评估等级 expired before the ledger date."""
+        return self._ended("rating_until")
+
+    def _ended(self, field: str) -> bool:
+        registration = self.data.registration
+        end = getattr(registration, field, None) if registration else None
+        return end is not None and end < self.views.site.as_of
+
 
 class ProjectView(RecordView):
     route = staticmethod(urls.project)
@@ -273,6 +312,23 @@ class PageView(RecordView):
     @property
     def body_html(self) -> str:
         return self.html
+
+
+class BrandView:
+    """A brand of the project library (from the config) and its projects."""
+
+    def __init__(self, views: Views, key: str, name: str, description: str) -> None:
+        self.views = views
+        self.key, self.name, self.description = key, name, description
+        self.url = views.url(urls.brand(key))
+
+    @property
+    def projects(self) -> list[ProjectView]:
+        return [self.views.project(s) for s in self.views.site.projects_of_brand.get(self.key, ())]
+
+    @property
+    def featured(self) -> list[ProjectView]:
+        return [p for p in self.projects if p.featured]
 
 
 def _level(division: Division | None) -> str:

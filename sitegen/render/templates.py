@@ -10,6 +10,7 @@ recorded as an input of that page, and the globals that carry site data (`menu`,
 from __future__ import annotations
 
 import math
+import re
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import jinja2.runtime
 
 from sitegen import __version__
 from sitegen.diagnostics import Diagnostic, error
-from sitegen.domain import coverage
+from sitegen.domain import coverage, placenames
 from sitegen.domain.chinese import cn_date
 from sitegen.link import urls
 from sitegen.link.inputs import TemplateInput, read
@@ -52,6 +53,40 @@ def page_of(items: Sequence[Any], number: int, per_page: int, route_of: Callable
     total = max(1, math.ceil(len(items) / per_page))
     hrefs = [urls.href(base_path, route_of(n)) for n in range(1, total + 1)]
     return Pagination(number, total, list(items[(number - 1) * per_page : number * per_page]), hrefs)
+
+
+def association_names(a: Any) -> list[str]:
+    """The names site search knows an association view by (its name, place name, short name …)."""
+    place = a.division.name if a.division is not None else None
+    return placenames.association_names(a.name, place, [crumb.name for crumb in a.breadcrumbs])
+
+
+@dataclass(frozen=True)
+class PhonePart:
+    """A piece of a phone field: a number with its tel: URI, or the text between numbers."""
+
+    text: str
+    uri: str | None = None
+
+
+_PHONE = re.compile(r"[+(（]?\d[\d\s()（）-]{3,}\d(?:\s*(?:转|分机|ext\.?)\s*\d+)?", re.I)
+
+
+def phone_numbers(text: str) -> list[PhonePart]:
+    """`0571-8705 1325 转 8001、0571-87051326` → two numbers with tel: URIs (RFC 3966: digits,
+    an extension as ;ext=) and the 、 between them as text."""
+    parts, start = [], 0
+    for match in _PHONE.finditer(text):
+        if match.start() > start:
+            parts.append(PhonePart(text[start : match.start()]))
+        number, _, extension = (re.split(r"(转|分机|ext\.?)", match.group(0), maxsplit=1, flags=re.I) + ["", ""])[:3]
+        digits = re.sub(r"[^\d+]", "", number)
+        uri = f"tel:{digits}" + (f";ext={re.sub(r'[^0-9]', '', extension)}" if extension.strip() else "")
+        parts.append(PhonePart(match.group(0), uri))
+        start = match.end()
+    if start < len(text):
+        parts.append(PhonePart(text[start:]))
+    return parts
 
 
 def number(value: Any) -> str:
@@ -118,7 +153,9 @@ class PageRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(cn_date=cn_date, number=number, han_characters=search.han_characters)
+        self.env.filters.update(
+            cn_date=cn_date, number=number, phone_numbers=phone_numbers, name_keys=search.name_keys, association_names=association_names
+        )
         base = site.config.base_path
         self.env.globals.update(
             site=site.config,

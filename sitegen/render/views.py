@@ -18,6 +18,7 @@ from sitegen.domain import coverage, evaluation
 from sitegen.domain.divisions import Division, DivisionTable
 from sitegen.domain.figures import Figures
 from sitegen.domain.pinyin import sort_key
+from sitegen.domain.scope import Scope
 from sitegen.link import urls
 from sitegen.link.memo import derived, memo, memo_property
 from sitegen.link.recorded import SiteRecord
@@ -28,6 +29,7 @@ from sitegen.render.record_views import (
     PROJECT_STATUS_LABELS,
     STATUS_LABELS,
     AssociationView,
+    BrandView,
     Crumb,
     ImageVariant,
     ImageView,
@@ -49,28 +51,15 @@ class Markdown(Protocol):
     def html(self, record: SiteRecord) -> str: ...
 
 
-class BrandView:
-    def __init__(self, views: Views, key: str, name: str, description: str) -> None:
-        self.views = views
-        self.key, self.name, self.description = key, name, description
-        self.url = views.url(urls.brand(key))
-
-    @property
-    def projects(self) -> list[ProjectView]:
-        return [self.views.project(s) for s in self.views.site.projects_of_brand.get(self.key, ())]
-
-    @property
-    def featured(self) -> list[ProjectView]:
-        return [p for p in self.projects if p.featured]
-
-
 @dataclass(frozen=True)
 class TreeNode:
-    """One division in the directory tree; `association` is None where none is registered."""
+    """One division in the directory tree; `association` is None where none is listed.
+    A division outside the scope (above a county's site) is only the place of its members."""
 
     division: Division
     association: AssociationView | None
     children: tuple[TreeNode, ...]
+    in_scope: bool = True
 
     @property
     def count(self) -> int:
@@ -89,6 +78,10 @@ class Views:
     @property
     def coverage(self) -> coverage.CoverageReport:
         return self.site.coverage
+
+    @property
+    def scope(self) -> Scope:
+        return self.site.scope  # from the config, which every output reads
 
     def association_status(self, region: str) -> str | None:
         """The status of the association of `region`, None where none is registered."""
@@ -148,15 +141,18 @@ class Views:
     def projects(self) -> list[ProjectView]:
         return [self.project(slug) for slug in self.site.projects]
 
-    def projects_in_province(self, province: str) -> list[ProjectView]:
-        """Projects whose host association is in `province` (a province code)."""
-        return self._projects_by_province.get(province, [])
+    def projects_in_region(self, region: str) -> list[ProjectView]:
+        """Projects whose host association is `region` or lies under it (a province, a city)."""
+        return self._projects_by_region.get(region, [])
 
     @memo_property
-    def _projects_by_province(self) -> Mapping[str, list[ProjectView]]:
+    def _projects_by_region(self) -> Mapping[str, list[ProjectView]]:
         grouped: dict[str, list[ProjectView]] = {}
+        divisions = self.divisions
         for project in self.projects:
-            grouped.setdefault(project.association.province_code or "", []).append(project)
+            host = project.data.association
+            for code in (host, *(a.code for a in divisions.ancestors(host))) if host in divisions else (host,):
+                grouped.setdefault(code, []).append(project)
         return grouped
 
     @memo_property
@@ -183,7 +179,8 @@ class Views:
     @memo
     def directory(self, root: str | None = None) -> list[TreeNode]:
         """Province → city → county tree of the associations not dissolved, sorted by pinyin."""
-        listed = {r for r, rec in self.site.associations.items() if rec.data.status != "dissolved"}
+        site = self.site
+        listed = {r for r, rec in site.associations.items() if rec.data.status != "dissolved" and site.in_scope(r)}
         divisions = self.divisions
 
         def node(division: Division) -> TreeNode | None:
@@ -192,7 +189,7 @@ class Views:
             own = self.association(division.code) if division.code in listed else None
             if own is None and not children:
                 return None
-            return TreeNode(division, own, tuple(children))
+            return TreeNode(division, own, tuple(children), site.in_scope(division.code))
 
         tops = [divisions.get(root)] if root else divisions.provinces()
         nodes = [n for d in tops if d is not None and (n := node(d))]
@@ -211,20 +208,34 @@ class Views:
     def scorecard(self, region: str) -> evaluation.Scorecard | None:
         return self.evaluation.scorecard(region)
 
-    def scorecards(self, province: str) -> list[tuple[AssociationView, evaluation.Scorecard]]:
-        """A province's scorecards in directory order (never ranked by score)."""
-        summary = self.evaluation.province(province)
-        pairs = [(self.association(c.region), c) for c in summary.scorecards] if summary else []
+    def scorecards(self, summary: evaluation.Summary) -> list[tuple[AssociationView, evaluation.Scorecard]]:
+        """An area's scorecards in directory order (never ranked by score)."""
+        pairs = [(self.association(c.region), c) for c in summary.scorecards]
         return sorted(pairs, key=lambda pair: pair[0].sort_key)
+
+    def evaluation_groups(self) -> list[tuple[evaluation.Summary, list[tuple[AssociationView, evaluation.Scorecard]]]]:
+        """The evaluation page's tables: one per row of the coverage table (province, city …)
+        that has scorecards, or one for the whole scope when its rows are single counties."""
+        report = self.evaluation
+        if all(a.is_unit for a in self.coverage.areas):
+            summaries = [report.scope] if report.scope.count else []
+        else:
+            summaries = [s for s in report.areas if s.count]
+        return [(s, self.scorecards(s)) for s in summaries]
 
     @property
     def national(self) -> AssociationView | None:
-        return self.association("100000") if "100000" in self.site.associations else None
+        """The national association, when the site's scope is the whole country."""
+        present = "100000" in self.site.associations and self.site.scope.national
+        return self.association("100000") if present else None
 
     @memo
     def models_by_year(self) -> list[tuple[int, list[AssociationView]]]:
+        """Model associations inside the scope, by year, newest first."""
         years: dict[int, list[AssociationView]] = {}
         for association in self.associations:
+            if not self.site.in_scope(association.region):
+                continue
             for year in association.model_years:
                 years.setdefault(year, []).append(association)
         return sorted(years.items(), reverse=True)

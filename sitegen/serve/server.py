@@ -3,13 +3,13 @@
 Why watchfiles and a server-sent-events endpoint, not livereload (the design card's first
 choice): livereload 2.7.1 *drops* any change that arrives within 3 s of the previous reload
 (`DEFAULT_RELOAD_TIME`) and polls every 800 ms without pyinotify, so an editor who saves twice
-quickly keeps looking at a stale page (LIBRARIES.md, "Dev server"). The bar is that every save
+quickly keeps looking at a stale page. The bar is that every save
 shows up. Here the watcher thread only marks the site dirty; the builder thread debounces a
 burst into one rebuild, and a save that arrives while a rebuild runs marks the site dirty again,
 so another rebuild follows: nothing is dropped. The browser side is the stdlib
 `http.server` plus one `EventSource`, no dependency beyond watchfiles.
 
-serve stays thin (ARCHITECTURE.md): it calls the same `build()` as `sitegen build`, into the
+serve stays thin: it calls the same `build()` as `sitegen build`, into the
 same OUT, atomically. The reload script is added to HTML responses as they are served, never
 written to OUT, so the built site is identical to `sitegen build`'s. A failed build leaves the
 previous output in place (the writer guarantees it) and pushes its diagnostics to the open
@@ -24,8 +24,6 @@ from __future__ import annotations
 import json
 import mimetypes
 import queue
-import re
-import shutil
 import threading
 import time
 import traceback
@@ -42,6 +40,7 @@ from sitegen.diagnostics import error
 from sitegen.incremental.store import CACHE_DIR
 from sitegen.load.records import load_config
 from sitegen.render.theme import dev_asset
+from sitegen.write.writer import work_area
 
 EVENTS_PATH = "/__sitegen/events"
 # Folders of SRC whose files are inputs, watched recursively; SRC itself is watched one level
@@ -50,6 +49,7 @@ INPUT_DIRS = ("content", "static", "templates", "themes")
 
 DEBOUNCE = 0.1  # seconds of quiet after the last change before a rebuild starts
 PING = 15.0  # seconds between keep-alive comments on an idle event stream
+INDEX_BUDGET = 3.0  # seconds: a search index that takes longer is kept, not remade, on rebuilds
 
 RELOAD_PATH = "/__sitegen/reload.js"  # the default theme's dev/reload.js, served, never written
 
@@ -112,14 +112,17 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         report: Callable[[BuildResult], None] | None = None,
+        drafts: bool = False,
     ) -> None:
         self.src = Path(src).resolve()
+        self.drafts = drafts  # build drafts too (sitegen serve --drafts)
         self.out = Path(out).resolve()
         self.report = report or (lambda result: None)
         self._built_once = False
-        self._discarding: threading.Thread | None = None
+        self._index_seconds = 0.0  # how long the last search index took to make
         self.hub = Hub()
         self.base_path = "/"
+        self.searchable = False  # the site has search (config `search`)
         self._stop = threading.Event()
         self._watching: list[Path] = []  # the input folders the recursive watcher covers
         self._rewatch = threading.Event()  # set: the set of input folders changed
@@ -136,22 +139,30 @@ class DevServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}{self.base_path}"
 
+    @property
+    def keeps_index(self) -> bool:
+        """Whether the next rebuild keeps the search index it has instead of remaking it: once
+        making one has taken longer than INDEX_BUDGET (a national site), a preview does not wait
+        for it, and each such rebuild says so (BuildResult.search_index.stale)."""
+        return self._built_once and self._index_seconds > INDEX_BUDGET
+
     # --- building ------------------------------------------------------------------------
 
     def _read_base_path(self) -> None:
         config, _ = load_config(self.src)
         if config is not None:
             self.base_path = config.base_path
+            self.searchable = bool(config.search)
 
     def rebuild(self) -> BuildResult:
         """One build; its outcome goes to the open pages. Never raises."""
         self._read_base_path()
         try:
-            # the first build indexes for search; rebuilds keep that index (see build())
-            if self._discarding is not None:
-                self._discarding.join()  # the tree replaced last time is gone before the next
-            result = build(self.src, self.out, keep_index=self._built_once, discard=self._discard_later)
+            result = build(self.src, self.out, include_drafts=self.drafts, keep_index=self.keeps_index)
             self._built_once = self._built_once or result.ok
+            index = result.search_index
+            if index is not None and not index.reused:
+                self._index_seconds = index.seconds
         except Exception as exc:  # a bug in sitegen: show it, keep serving
             traceback.print_exc()
             message = f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者。"
@@ -169,14 +180,8 @@ class DevServer:
             return True
         if (self.src / CACHE_DIR) in p.parents or p.name == CACHE_DIR:
             return True
-        leftover = re.compile(rf"\.{re.escape(self.out.name)}\.sitegen-(new|old)-[0-9a-f]+")
-        return any(leftover.fullmatch(part) for part in p.parts)
-
-    def _discard_later(self, tree: Path) -> None:
-        """Delete the replaced output after the reload event: tens of thousands of folders."""
-        thread = threading.Thread(target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}, daemon=True)
-        thread.start()
-        self._discarding = thread  # only once started: stop() may join it at any moment
+        area = work_area(self.out)  # the writer's spare tree beside OUT
+        return p == area or p.is_relative_to(area)
 
     def _input_dirs(self) -> list[Path]:
         return [path for path in (self.src / name for name in INPUT_DIRS) if path.is_dir()]
@@ -249,8 +254,6 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._discarding is not None:
-            self._discarding.join(timeout=60)
         with self._dirty:
             self._dirty.notify_all()
         self.httpd.shutdown()

@@ -1,4 +1,4 @@
-"""Full-text search: index the written site with Pagefind's *extended* binary (PRODUCT.md §3).
+"""Full-text search: index the written site with Pagefind's *extended* binary (docs/reference.md, 网站的页面和网址).
 
 The index is built by running Pagefind as a subprocess over the staged output tree, before the
 writer swaps it in (`writer.write_output(before_swap=...)`), so OUT never holds pages without
@@ -7,6 +7,20 @@ module `pagefind_bin_extended`) segments Chinese; the plain binary finds nothing
 
 When no HTML file differs from the previous output's and that output has an index made by the
 same Pagefind version, the previous index is carried over (hard links) instead of rebuilt.
+
+**Characters, not words.** Pagefind's indexer segments Chinese with its own dictionary (西湖|区)
+while the browser segments a query with Intl.Segmenter (缙|云|县, 马拉|松), and Pagefind matches
+each query piece as the prefix of an indexed word and drops pieces that match nothing: 马拉松
+found 松阳县 and 不存在的词语 found every page with 的. So Pagefind indexes a copy of the pages
+with a zero-width space between adjacent Han characters (Pagefind splits words there and strips
+the marks again from the text it shows; the published HTML is untouched), and the search page
+(themes/default/static/assets/search.js) asks for each query as an exact phrase of characters:
+a page matches when it contains the query, as the reader typed it.
+
+**Names.** Each record lists the names a reader may type for it (its title; for an association
+its place name, short name …, sitegen/domain/placenames.py) as *name keys* in the metadata
+`names`: a hash of the normalised name written as one Latin word (`name_key`). The search page
+computes the key of the query the same way and ranks the pages that carry it first.
 """
 
 from __future__ import annotations
@@ -17,34 +31,71 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["BUNDLE", "CONFIG_FILES", "IndexResult", "SearchIndexError", "executable", "han_characters", "index_site"]
+__all__ = ["BUNDLE", "CONFIG_FILES", "IndexResult", "SearchIndexError", "executable", "index_site", "name_key", "name_keys"]
 
 BUNDLE = "pagefind"  # the index directory in OUT: /pagefind/
 ENTRY = "pagefind-entry.json"
+STALE = "sitegen-stale"  # in a bundle carried over although pages changed (the dev server's)
 # Files Pagefind reads as its configuration from its working directory (the site root).
 CONFIG_FILES = frozenset({"pagefind.toml", "pagefind.yml", "pagefind.yaml", "pagefind.json"})
 TIMEOUT = 600  # seconds; 5,000 pages take about 2 s
 _DISTRIBUTION = "pagefind-bin-extended"
 
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
+# What is not text in an HTML file: elements whose content is not text, comments, tags.
+_NOT_TEXT = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
+ZWSP = "\u200b"
+_BODY_MARK = b"data-pagefind-body"
+KEY_PREFIX = "sgn"
+_FNV_PRIME = 16777619
+_FNV_SEEDS = (2166136261, 2166136261 ^ 0x5BD1E995)
 
 
-def han_characters(*texts: str) -> str:
-    """The distinct Han characters of `texts`, space-separated, in order of appearance.
+def normalise_name(text: str) -> str:
+    """NFKC, lower case, without punctuation, symbols, spaces or invisible characters (the same
+    as `normaliseName` in assets/search.js)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PSZC")
 
-    The indexer segments 陵水黎族自治县 as 陵水|黎族|自治|县, but the browser segments a query with
-    Intl.Segmenter, which splits words it does not know into characters (陵|水), and Pagefind
-    wants every query piece to begin an indexed word. Indexing a record's name character by
-    character too (in a hidden element, lightly weighted) lets such queries still find it.
-    """
-    seen = dict.fromkeys(ch for text in texts for ch in _HAN.findall(text or ""))
-    return " ".join(seen)
+
+def name_key(text: str) -> str:
+    """A name as one Latin word of 19 letters: `sgn` and two 32-bit FNV-1a hashes of its
+    normalised UTF-8 bytes, 4 bits a letter (a–p). The same as `nameKey` in assets/search.js;
+    empty for a name with nothing left after normalising."""
+    data = normalise_name(text).encode("utf-8")
+    if not data:
+        return ""
+    letters = [KEY_PREFIX]
+    for seed in _FNV_SEEDS:
+        value = seed
+        for byte in data:
+            value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
+        letters.extend(chr(97 + (value >> shift & 15)) for shift in range(28, -1, -4))
+    return "".join(letters)
+
+
+def name_keys(names: str | Iterable[str]) -> str:
+    """The name keys of `names`, space-separated, without repeats (a Jinja filter)."""
+    if isinstance(names, str):
+        names = [names]
+    return " ".join(dict.fromkeys(key for key in map(name_key, names) if key))
+
+
+def characters_apart(html: str) -> str:
+    """`html` with a zero-width space between adjacent Han characters of its text."""
+    parts = _NOT_TEXT.split(html)
+    parts[::2] = [_BETWEEN_HAN.sub(ZWSP, text) for text in parts[::2]]
+    return "".join(parts)
 
 
 class SearchIndexError(Exception):
@@ -53,11 +104,13 @@ class SearchIndexError(Exception):
 
 @dataclass(frozen=True)
 class IndexResult:
-    """`reused`: the previous index was carried over; `pages`: pages in the index."""
+    """`reused`: the previous index was carried over; `stale`: although pages changed (so it
+    misses their changes); `pages`: pages in the index."""
 
     reused: bool
     pages: int
     seconds: float
+    stale: bool = False
 
 
 def executable() -> Path:
@@ -92,18 +145,39 @@ def index_site(site: Path, previous: Path | None = None, stale_ok: bool = False)
     started = time.perf_counter()
     if os.path.lexists(site / BUNDLE):
         raise SearchIndexError(f"输出中已有 /{BUNDLE}/，它与站内搜索的索引目录冲突")
-    if previous is not None and ((stale_ok and index_is_current(previous)) or _reusable(site, previous)):
+    same = previous is not None and not (previous / BUNDLE / STALE).exists() and _reusable(site, previous)
+    if previous is not None and (same or (stale_ok and _by_this_pagefind(previous))):
         try:
             shutil.copytree(previous / BUNDLE, site / BUNDLE, symlinks=True, copy_function=_link)
+            if not same:  # so that the next build without stale_ok remakes it
+                (site / BUNDLE / STALE).write_bytes(b"")
         except OSError as exc:
             raise SearchIndexError(f"无法沿用上次的搜索索引：{exc.strerror or exc}") from exc
-        return IndexResult(True, _page_count(site), time.perf_counter() - started)
+        return IndexResult(True, _page_count(site), time.perf_counter() - started, stale=not same)
     _run_pagefind(site)
     return IndexResult(False, _page_count(site), time.perf_counter() - started)
 
 
 def _run_pagefind(site: Path) -> None:
-    command = [os.fspath(executable()), "--site", os.fspath(site), "--output-subdir", BUNDLE]
+    # inside the staged tree: gone with it if this process dies, and ignored by the dev server
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=site) as copy:
+        _copy_for_indexing(site, Path(copy))
+        _pagefind(Path(copy), site / BUNDLE)
+
+
+def _copy_for_indexing(site: Path, copy: Path) -> None:
+    """The pages Pagefind indexes (those marked data-pagefind-body, or all when none is), with
+    their Han characters apart (see the module docstring), at the same paths under `copy`."""
+    pages = {rel: (site / rel).read_bytes() for rel in _html_files(site)}
+    marked = {rel: data for rel, data in pages.items() if _BODY_MARK in data}
+    for rel, data in (marked or pages).items():
+        target = copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(characters_apart(data.decode("utf-8", errors="replace")), encoding="utf-8")
+
+
+def _pagefind(site: Path, bundle: Path) -> None:
+    command = [os.fspath(executable()), "--site", os.fspath(site), "--output-path", os.fspath(bundle)]
     # PAGEFIND_* variables would override options; the index must depend on the site only.
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     try:
@@ -125,7 +199,7 @@ def _run_pagefind(site: Path) -> None:
         raise SearchIndexError(f"无法运行 Pagefind（{command[0]}）：{exc.strerror or exc}") from None
     if done.returncode != 0:
         raise SearchIndexError(f"Pagefind 建立索引失败（退出码 {done.returncode}）：{_tail(done.stderr or done.stdout)}")
-    if not (site / BUNDLE / ENTRY).is_file():
+    if not (bundle / ENTRY).is_file():
         raise SearchIndexError(f"Pagefind 运行结束，但没有生成 /{BUNDLE}/{ENTRY}：{_tail(done.stdout)}")
 
 
@@ -135,7 +209,12 @@ def _tail(text: str, lines: int = 5) -> str:
 
 
 def index_is_current(site: Path) -> bool:
-    """`site` has an index made by this Pagefind version (the HTML it covers is not checked)."""
+    """`site` has an index made by this Pagefind version for its pages as they are (as far as
+    sitegen knows: it does not compare the HTML; a bundle the dev server kept stale is not)."""
+    return _by_this_pagefind(site) and not (site / BUNDLE / STALE).exists()
+
+
+def _by_this_pagefind(site: Path) -> bool:
     entry = _entry(site)
     return entry is not None and entry.get("version") == version()
 
@@ -168,8 +247,7 @@ def _html_files(root: Path, skip: str | None = None) -> set[str]:
 
 def _reusable(site: Path, previous: Path) -> bool:
     """True when `previous` has an index by this Pagefind version over the same HTML bytes."""
-    entry = _entry(previous)
-    if entry is None or entry.get("version") != version():
+    if not _by_this_pagefind(previous):
         return False
     pages = _html_files(site)
     if pages != _html_files(previous, skip=BUNDLE):

@@ -1,46 +1,48 @@
-"""Atomic output (PRODUCT.md §6 "Nothing lost").
+"""Atomic output that costs what changed (docs/reference.md, 规则 › 构建与输出; docs/architecture.md).
 
-The new site is assembled in a sibling of OUT (`.{name}.sitegen-new-<hex>`); files whose
-bytes equal the previous output's are hard-linked from it, so they keep their mtime. The
-finished tree is then exchanged with OUT in one step (`renameat2(RENAME_EXCHANGE)` on Linux)
-and the old tree deleted. Where the exchange is unavailable, OUT is renamed aside
-(`.{name}.sitegen-old-<hex>`) and the new tree renamed into place; `recover()` at the next
-run puts the old tree back if a build died between those two renames.
+Beside OUT, in its work area `.{name}.sitegen/`, sitegen keeps a *spare* tree: the output of
+the build before last. A build brings the spare up to date with the new files — a file equal
+to OUT's becomes a hard link of OUT's (same inode, same mtime), a changed file is written
+fresh, a file no longer produced is deleted — and then exchanges the spare with OUT in one
+step (`renameat2(RENAME_EXCHANGE)` on Linux, see `sitegen.write.exchange`). The previous
+output becomes the spare for the next build. A reader of OUT sees the old tree or the new one,
+never a mix; a build killed before the exchange leaves OUT as it was, and the next build
+simply brings the spare up to date again: the spare holds nothing that must be preserved, so
+no journal is needed. The cost is proportional to the files that changed in the last two
+builds, plus reading the two trees' folders.
+
+Where the exchange is unavailable, OUT is renamed to `.{name}.sitegen/old` and the spare
+renamed into place; `recover()` at the next run puts the old tree back if a build died
+between those two renames.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
-import functools
 import os
-import platform
 import re
-import secrets
-import shutil
-import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
 from sitegen.render.artifact import Artifact, Deflated, DuplicateRoute
+from sitegen.write import tree
+from sitegen.write.exchange import UNSUPPORTED, exchange
 
-__all__ = ["BeforeSwap", "DuplicateRoute", "OutputError", "WriteStats", "recover", "write_output"]
+__all__ = ["BeforeSwap", "DuplicateRoute", "OutputError", "WriteStats", "recover", "work_area", "write_output"]
 
 # before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
 # it is about to replace, which may not exist. It may add files to `staged` (the search
-# index); if it raises, the staged tree is deleted, OUT is left untouched and the exception
-# propagates unchanged.
+# index); if it raises, OUT is left untouched and the exception propagates unchanged.
 BeforeSwap: TypeAlias = Callable[[Path, Path], None]
 
 
 @dataclass(frozen=True)
 class WriteStats:
-    """`linked`: unchanged files carried over from the previous output (hard-linked, or
-    copied with their mtime where linking fails); `written`: files written fresh.
+    """`linked`: unchanged files carried over from the previous output (same inode, or a copy
+    with its mtime where linking fails); `written`: files written fresh.
     `changed`: the paths of `files` written fresh (new, or bytes differ), `removed`: the
     previous output's paths not in `files`; both sorted, neither sees what `before_swap` adds."""
 
@@ -53,75 +55,6 @@ class WriteStats:
 class OutputError(Exception):
     """The output could not be written (OS failure); the message is Chinese."""
 
-
-# --- renameat2(RENAME_EXCHANGE) ------------------------------------------------------------
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-# __NR_renameat2 where libc lacks the wrapper (glibc < 2.28, some musl builds)
-_SYSCALL_NUMBERS = {
-    "x86_64": 316,
-    "amd64": 316,
-    "i386": 353,
-    "i686": 353,
-    "aarch64": 276,
-    "arm64": 276,
-    "riscv64": 276,
-    "loongarch64": 276,
-    "armv7l": 382,
-    "armv6l": 382,
-    "ppc64le": 357,
-    "ppc64": 357,
-    "s390x": 347,
-}
-_NO_EXCHANGE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
-
-
-@functools.cache
-def _renameat2() -> Callable[[bytes, bytes], int] | None:
-    """A `(old, new) -> int` exchanging call into the kernel, or None where unavailable."""
-    if sys.platform != "linux":
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    fn = getattr(libc, "renameat2", None)
-    if fn is not None:
-        fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-        fn.restype = ctypes.c_int
-        return lambda a, b: fn(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
-    return _via_syscall(libc)
-
-
-def _via_syscall(libc: ctypes.CDLL) -> Callable[[bytes, bytes], int] | None:
-    """renameat2 through syscall(2), for a libc without the wrapper."""
-    nr = _SYSCALL_NUMBERS.get(platform.machine().lower())
-    syscall = getattr(libc, "syscall", None)
-    if nr is None or syscall is None:
-        return None
-    syscall.restype = ctypes.c_long
-    return lambda a, b: syscall(
-        ctypes.c_long(nr),
-        ctypes.c_int(_AT_FDCWD),
-        ctypes.c_char_p(a),
-        ctypes.c_int(_AT_FDCWD),
-        ctypes.c_char_p(b),
-        ctypes.c_uint(_RENAME_EXCHANGE),
-    )
-
-
-def _exchange(a: Path, b: Path) -> None:
-    """Atomically swap two existing paths; OSError(ENOSYS) where this is unsupported."""
-    fn = _renameat2()
-    if fn is None:
-        raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS), os.fspath(a))
-    if fn(os.fsencode(a), os.fsencode(b)) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err), os.fspath(a), None, os.fspath(b))
-
-
-# --- Messages ------------------------------------------------------------------------------
 
 _ERRNO_REASONS = {
     errno.ENOSPC: "磁盘空间不足",
@@ -136,6 +69,7 @@ _ERRNO_REASONS = {
     errno.EMFILE: "打开的文件过多",
     errno.ENOTEMPTY: "目标目录不为空",
     errno.EBUSY: "目录正被占用",
+    errno.EXDEV: "输出目录与它所在的目录不在同一个文件系统上",
 }
 
 
@@ -145,7 +79,9 @@ def _os_failure(action: str, exc: OSError) -> OutputError:
     return OutputError(f"{action}：{reason}{where}")
 
 
-# --- Helpers -------------------------------------------------------------------------------
+# --- Checks --------------------------------------------------------------------------------
+
+Item = tuple[str, bytes | Path | Deflated]
 
 
 def _check_key(key: object) -> str:
@@ -159,18 +95,18 @@ def _check_key(key: object) -> str:
     return key
 
 
-def _check_files(artifacts: Iterable[Artifact]) -> list[tuple[str, bytes | Path | Deflated]]:
+def _check_files(artifacts: Iterable[Artifact]) -> list[Item]:
     """(output file, content) of each artifact, sorted; DuplicateRoute when two artifacts
-    would write one file (Pelican's writer refuses too: the last one must not silently win)."""
-    items: list[tuple[str, bytes | Path | Deflated]] = []
-    keys: set[str] = set()
+    would write one file (as Pelican's writer refuses: the last one must not silently win)."""
+    items: list[Item] = []
+    files: set[str] = set()
     for artifact in artifacts:
         key = _check_key(artifact.file)
-        if key in keys:
+        if key in files:
             raise DuplicateRoute(key)
-        keys.add(key)
+        files.add(key)
         content = artifact.content
-        if isinstance(content, Deflated):
+        if isinstance(content, Deflated | Path):
             items.append((key, content))
         elif isinstance(content, bytes | bytearray | memoryview):
             items.append((key, bytes(content)))
@@ -178,14 +114,20 @@ def _check_files(artifacts: Iterable[Artifact]) -> list[tuple[str, bytes | Path 
             items.append((key, Path(content)))
         else:
             raise TypeError(f"content of {key!r} must be bytes, Deflated or a Path, not {type(content)}")
-    for key in keys:
-        parts = key.split("/")
-        for i in range(1, len(parts)):
-            prefix = "/".join(parts[:i])
-            if prefix in keys:
-                raise ValueError(f"output path {prefix!r} is both a file and a directory")
+    folders = set()
+    for key, _ in items:
+        parent = key.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    if clash := folders & files:
+        raise ValueError(f"output path {min(clash)!r} is both a file and a directory")
     items.sort(key=lambda item: item[0])
     return items
+
+
+def _unpack(packed: bytes | Path | Deflated) -> bytes | Path:
+    return packed.data() if isinstance(packed, Deflated) else packed
 
 
 def _resolve_out(out: Path) -> Path:
@@ -197,26 +139,28 @@ def _resolve_out(out: Path) -> Path:
     return out
 
 
-def _leftover_re(out: Path) -> re.Pattern[str]:
-    return re.compile(rf"\.{re.escape(out.name)}\.sitegen-(new|old)-[0-9a-f]+")
+def work_area(out: Path) -> Path:
+    """The folder beside OUT where the spare tree lives (`.{name}.sitegen`)."""
+    return out.with_name(f".{out.name}.sitegen")
 
 
-def _make_sibling_dir(out: Path, kind: str) -> Path:
-    while True:
-        path = out.with_name(f".{out.name}.sitegen-{kind}-{secrets.token_hex(8)}")
-        try:
-            os.mkdir(path)  # mode from the umask, unlike tempfile.mkdtemp's 0700
-        except FileExistsError:
-            continue
-        return path
+_AREA_FILES = {
+    # git and backup tools skip the area: it is a copy of OUT, rebuilt from SRC at will
+    ".gitignore": "# sitegen 的备用输出目录，可随时删除\n*\n",
+    "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# sitegen spare output tree\n",
+}
 
 
-def _remove(path: Path) -> None:
-    st = os.lstat(path)
-    if stat.S_ISDIR(st.st_mode):
-        shutil.rmtree(path)
-    else:
-        os.unlink(path)
+def _spare(out: Path) -> Path:
+    area = work_area(out)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(area)  # mode from the umask, like OUT
+        for name, text in _AREA_FILES.items():
+            (area / name).write_text(text, encoding="utf-8")
+    spare = area / "spare"
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(spare)
+    return spare
 
 
 @contextlib.contextmanager
@@ -240,178 +184,114 @@ def _locked(directory: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _index(root: Path) -> dict[str, int]:
-    """Regular files (no symlinks followed) under root: relative POSIX path -> size."""
-    found: dict[str, int] = {}
-    stack = [("", os.fspath(root))]
-    while stack:
-        rel, path = stack.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                key = f"{rel}{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((key + "/", entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found[key] = entry.stat(follow_symlinks=False).st_size
-    return found
+# --- Bringing the spare up to date, and the exchange ---------------------------------------
 
 
-_CHUNK = 1 << 20
+def _changed(out: Path, live: tree.Listing, items: list[Item]) -> set[str]:
+    """The keys whose file in OUT does not hold their artifact (or is missing)."""
+    root = os.fspath(out)
+    return {key for key, packed in items if not tree.same_content(_unpack(packed), f"{root}/{key}", live.files.get(key))}
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    with open(path, "rb") as f:
-        return f.read(len(data) + 1) == data
-
-
-def _same_files(a: Path, b: Path) -> bool:
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        while True:
-            ca, cb = fa.read(_CHUNK), fb.read(_CHUNK)
-            if ca != cb:
-                return False
-            if not ca:
-                return True
-
-
-def _is_same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _carry_over(previous: Path, target: Path) -> None:
-    """Hard-link an unchanged file from the previous output; copy (keeping mtime) if not."""
-    try:
-        os.link(previous, target, follow_symlinks=False)
-    except OSError:
-        shutil.copyfile(previous, target, follow_symlinks=False)
-        st = os.stat(previous, follow_symlinks=False)
-        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-
-
-def _assemble(new: Path, out: Path, items: list[tuple[str, bytes | Path | Deflated]]) -> WriteStats:
-    previous = _index(out) if out.is_dir() else {}
-    made = {""}
-    written = linked = 0
-    changed: list[str] = []
-    for key, packed in items:
-        artifact = packed.data() if isinstance(packed, Deflated) else packed
-        parts = key.split("/")
-        parent = "/".join(parts[:-1])
-        if parent not in made:
-            os.makedirs(new.joinpath(*parts[:-1]), exist_ok=True)
-            for i in range(1, len(parts)):
-                made.add("/".join(parts[:i]))
-        target = new.joinpath(*parts)
-        old = out.joinpath(*parts)
-        if _unchanged(artifact, old, previous.get(key)):
-            _carry_over(old, target)
-            linked += 1
-        else:
-            if isinstance(artifact, bytes):
-                with open(target, "xb") as f:
-                    f.write(artifact)
-            else:
-                shutil.copyfile(artifact, target)
-            written += 1
-            changed.append(key)
-    removed = tuple(sorted(previous.keys() - {key for key, _ in items}))
-    return WriteStats(written, linked, tuple(changed), removed)
-
-
-def _unchanged(artifact: bytes | Path, old: Path, old_size: int | None) -> bool:
-    """The previous output's file `old` (of `old_size`, None if absent) already is `artifact`."""
-    if old_size is None:
-        return False
-    if isinstance(artifact, bytes):
-        return old_size == len(artifact) and _same_bytes(old, artifact)
-    if artifact == old or _is_same_file(artifact, old):
-        return True  # a page the build did not render again: its file in OUT is the artifact
-    return old_size == os.stat(artifact).st_size and _same_files(artifact, old)
-
-
-def _already_there(out: Path, items: list[tuple[str, bytes | Path | Deflated]], adds: str | None) -> bool:
-    """OUT holds exactly these files with these bytes (and the folder `adds`, what a hook
-    made from them last time): nothing to write, nothing to swap."""
-    if not out.is_dir():
-        return False
-    previous = _index(out)
+def _nothing_else(live: tree.Listing, items: list[Item], adds: str | None) -> bool:
+    """OUT holds no file but these (and the folder `adds`, what a hook made from them)."""
+    files = live.files.keys()
     if adds is not None:
-        if not (out / adds).is_dir():
+        if adds not in live.dirs:
             return False
-        previous = {k: v for k, v in previous.items() if not k.startswith(adds + "/")}
-    if len(previous) != len(items):
-        return False
-    return all(
-        _unchanged(packed.data() if isinstance(packed, Deflated) else packed, out.joinpath(*key.split("/")), previous.get(key))
-        for key, packed in items
-    )
+        files = {key for key in files if not key.startswith(adds + "/")}
+    return not live.others and len(files) == len(items)
 
 
-def _swap(new: Path, out: Path, discard: Callable[[Path], None] | None = None) -> None:
-    """Put the assembled tree `new` at `out`; the previous output is deleted (by `discard`,
-    e.g. in the background, when given)."""
-    if not os.path.lexists(out):
+def _update(spare: Path, out: Path, live: tree.Listing, items: list[Item], changed: set[str]) -> WriteStats:
+    """Make `spare` hold exactly `items`: OUT's inode where OUT's file is already right (not
+    in `changed`), a fresh file where not; whatever else the spare held is deleted."""
+    current = tree.scan(spare)
+    keys = {key for key, _ in items}
+    tree.prune(spare, current, keys)
+    made = {"", *current.dirs}
+    root, published = os.fspath(spare), os.fspath(out)
+    written = 0
+    for key, packed in items:
+        inode, there = live.files.get(key), current.files.get(key)
+        if key not in changed and there is not None and there == inode:
+            continue  # the spare already shares OUT's file
+        parent = key.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(f"{root}/{parent}", exist_ok=True)
+            parts = parent.split("/")
+            made.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        target = f"{root}/{key}"
+        if there is not None:
+            os.unlink(target)  # never write into it: OUT may share its inode
+        if key in changed:
+            tree.create(target, _unpack(packed))
+            written += 1
+        else:
+            tree.link(f"{published}/{key}", target)
+    removed = tuple(sorted(live.files.keys() - keys))
+    return WriteStats(written, len(items) - written, tuple(sorted(changed)), removed)
+
+
+def _swap(spare: Path, out: Path) -> None:
+    """Publish the spare at `out`; the previous output becomes the spare."""
+    try:
+        if not os.path.lexists(out):
+            os.rename(spare, out)
+            with contextlib.suppress(OSError):  # a first build leaves nothing beside OUT
+                for name in _AREA_FILES:
+                    os.unlink(spare.parent / name)
+                os.rmdir(spare.parent)
+            return
         try:
-            os.rename(new, out)
+            exchange(spare, out)
         except OSError as exc:
-            shutil.rmtree(new, ignore_errors=True)
-            raise _os_failure(f"无法生成输出目录 {out}", exc) from exc
-        return
-    try:
-        _exchange(new, out)
+            if exc.errno not in UNSUPPORTED:
+                raise
+            _swap_by_renames(spare, out)
     except OSError as exc:
-        if exc.errno not in _NO_EXCHANGE:
-            shutil.rmtree(new, ignore_errors=True)
-            raise _os_failure(f"无法替换输出目录 {out}", exc) from exc
-        _swap_by_renames(new, out)
-        return
-    # now the previous output; recover() removes it if this does not get to
-    (discard or _discard_now)(new)
-
-
-def _discard_now(tree: Path) -> None:
-    shutil.rmtree(tree, ignore_errors=True)
-
-
-def _swap_by_renames(new: Path, out: Path) -> None:
-    """Fallback: OUT aside, new into place. A crash in between is undone by recover()."""
-    while True:
-        old = out.with_name(f".{out.name}.sitegen-old-{secrets.token_hex(8)}")
-        if not os.path.lexists(old):
-            break
-    try:
-        os.rename(out, old)
-    except OSError as exc:
-        shutil.rmtree(new, ignore_errors=True)
         raise _os_failure(f"无法替换输出目录 {out}", exc) from exc
+
+
+def _swap_by_renames(spare: Path, out: Path) -> None:
+    """Fallback: OUT aside, the spare into place, OUT's old tree as the spare. A crash
+    between the first two renames is undone by recover()."""
+    old = spare.with_name("old")
+    os.rename(out, old)
     try:
-        os.rename(new, out)
-    except OSError as exc:
+        os.rename(spare, out)
+    except OSError:
         with contextlib.suppress(OSError):  # else recover() restores it next run
             os.rename(old, out)
-        shutil.rmtree(new, ignore_errors=True)
-        raise _os_failure(f"无法替换输出目录 {out}", exc) from exc
-    shutil.rmtree(old, ignore_errors=True)
+        raise
+    with contextlib.suppress(OSError):  # else recover() finishes it next run
+        os.rename(old, spare)
+
+
+_LEGACY = r"\.{}\.sitegen-(new|old)-[0-9a-f]+"  # trees left by sitegen before the spare
 
 
 def _recover(out: Path) -> None:
-    pattern = _leftover_re(out)
+    old, spare = work_area(out) / "old", work_area(out) / "spare"
+    if os.path.lexists(old):
+        if not os.path.lexists(out):
+            os.rename(old, out)  # died between the fallback's renames: the previous output back
+        elif not os.path.lexists(spare):
+            os.rename(old, spare)  # died after them: the previous output is the spare
+        else:
+            tree.remove(old)
+    pattern = re.compile(_LEGACY.format(re.escape(out.name)))
     try:
-        names = sorted(name for name in os.listdir(out.parent) if pattern.fullmatch(name))
+        legacy = sorted(out.with_name(n) for n in os.listdir(out.parent) if pattern.fullmatch(n))
     except FileNotFoundError:
         return
-    leftovers = [out.with_name(name) for name in names]
-    olds = [p for p in leftovers if ".sitegen-old-" in p.name]
+    olds = [p for p in legacy if ".sitegen-old-" in p.name]
     if olds and not os.path.lexists(out):
         keep = max(olds, key=lambda p: (os.lstat(p).st_mtime_ns, p.name))
         os.rename(keep, out)
-        leftovers.remove(keep)
-    for path in leftovers:
-        with contextlib.suppress(FileNotFoundError):
-            _remove(path)
+        legacy.remove(keep)
+    for path in legacy:
+        tree.remove(path)
 
 
 # --- API -----------------------------------------------------------------------------------
@@ -419,7 +299,7 @@ def _recover(out: Path) -> None:
 
 def recover(out: Path) -> None:
     """Undo what a build that died mid-write left: restore the previous output if OUT is
-    missing and a `-old-` sibling exists; remove stray `-new-`/`-old-` siblings."""
+    missing because a build died between the fallback's two renames."""
     out = _resolve_out(Path(out))
     if not out.parent.is_dir():
         return
@@ -435,7 +315,6 @@ def write_output(
     artifacts: Iterable[Artifact],
     before_swap: BeforeSwap | None = None,
     adds: str | None = None,
-    discard: Callable[[Path], None] | None = None,
 ) -> WriteStats:
     """Replace the directory `out` by exactly the files of `artifacts`, atomically. Raises
     ValueError for unsafe paths (DuplicateRoute for a file given twice) and OutputError for
@@ -443,7 +322,7 @@ def write_output(
 
     `before_swap` runs on the assembled tree before it replaces OUT (see `BeforeSwap`); `adds`
     names the folder it writes, so that when OUT already holds `files` and that folder, OUT
-    is left as it is. `discard` deletes the previous tree after the swap (default: at once)."""
+    is left as it is."""
     items = _check_files(artifacts)
     out = _resolve_out(Path(out))
     try:
@@ -458,28 +337,17 @@ def write_output(
         if os.path.lexists(out) and not out.is_dir():
             raise OutputError(f"输出路径 {out} 已存在且不是目录，请换一个输出目录或先删除它")
         try:
-            if _already_there(out, items, adds if before_swap is not None else None):
-                return WriteStats(written=0, linked=len(items))
-        except Exception:  # noqa: BLE001 - assemble as usual; that reports real failures
-            pass
-        try:
-            new = _make_sibling_dir(out, "new")
+            live = tree.scan(out)
+            changed = _changed(out, live, items)
+            if not changed and _nothing_else(live, items, adds if before_swap is not None else None):
+                return WriteStats(written=0, linked=len(items))  # OUT already is the new site
+            spare = _spare(out)
+            stats = _update(spare, out, live, items, changed)
         except OSError as exc:
-            raise _os_failure(f"无法在 {out.parent} 中创建临时目录", exc) from exc
-        try:
-            stats = _assemble(new, out, items)
-        except BaseException as exc:
-            shutil.rmtree(new, ignore_errors=True)
-            if isinstance(exc, OSError):
-                raise _os_failure(f"无法写入输出目录 {out}", exc) from exc
-            if isinstance(exc, Exception):
-                raise OutputError(f"写入输出目录 {out} 时出错：{exc}") from exc
-            raise
+            raise _os_failure(f"无法写入输出目录 {out}", exc) from exc
+        except Exception as exc:
+            raise OutputError(f"写入输出目录 {out} 时出错：{exc}") from exc
         if before_swap is not None:
-            try:
-                before_swap(new, out)
-            except BaseException:
-                shutil.rmtree(new, ignore_errors=True)
-                raise
-        _swap(new, out, discard)
+            before_swap(spare, out)
+        _swap(spare, out)
     return stats

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import LONG_WORD, OpenTab, Site, Tab
 
-# (test id, path, HTTP status): one page of every kind PRODUCT.md §3 lists. /search/ is checked in
+# (test id, path, HTTP status): one page of every kind docs/reference.md lists. /search/ is checked in
 # test_search_filters.py with the rest of search.
 PAGE_KINDS = [
     ("home", "", 200),
@@ -18,7 +18,7 @@ PAGE_KINDS = [
     ("association-preparing", "associations/330114/", 200),
     ("association-dissolved", "associations/331124/", 200),
     ("region", "regions/330000/", 200),
-    ("region-without-associations", "regions/110000/", 200),
+    ("region-with-direct-units", "regions/460000/", 200),  # 省直辖县级 units; the demo covers two provinces
     ("coverage", "coverage/", 200),
     ("evaluation", "evaluation/", 200),
     ("models", "models/", 200),

@@ -1,0 +1,42 @@
+"""The package's shape (docs/architecture.md): small modules, no import cycle, no private member
+of one module read from another. The figures: `python tools/structure.py`."""
+
+from __future__ import annotations
+
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+
+import structure  # noqa: E402
+
+
+def test_no_module_is_over_the_limit() -> None:
+    found = structure.modules()
+    assert len(found) > 50
+    over = {m.name: m.lines for m in found.values() if m.lines > structure.MAX_LINES}
+    assert not over, f"modules over {structure.MAX_LINES} lines: {over}"
+
+
+def test_no_import_cycle() -> None:
+    assert structure.cycles(structure.modules()) == []
+
+
+def test_no_private_member_is_read_from_another_module() -> None:
+    reads = {m.name: m.private_reads for m in structure.modules().values() if m.private_reads}
+    assert not reads
+
+
+def test_the_checks_see_what_they_look_for(tmp_path) -> None:
+    """A cycle (through a TYPE_CHECKING import too) and another module's `_name` are found."""
+    package = tmp_path / "sitegen"
+    (package / "a").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "a" / "__init__.py").write_text("")
+    (package / "a" / "one.py").write_text("from sitegen.a import two\nx = two._hidden\n")
+    (package / "a" / "two.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sitegen.a.one import x\n_hidden = 1\n")
+    found = structure.modules(package)
+    assert structure.cycles(found) == [["sitegen.a.one", "sitegen.a.two"]]
+    assert found["sitegen.a.one"].private_reads == ["2: two._hidden"]
+    assert found["sitegen.a.two"].private_reads == []
