@@ -155,11 +155,31 @@ def _search_owns(route: str) -> bool:
     return route.split("/", 1)[0] == search.BUNDLE or route in search.CONFIG_FILES
 
 
+# What the render stage finds on its own, whatever else is wrong: reported in the same run as
+# the content errors that stop a build (one run, every problem). Its other findings (template
+# errors, broken links) may only be echoes of a record that failed to load, so they wait.
+INDEPENDENT = frozenset({"route-conflict", "missing-file", "unsafe-file", "unsafe-html", "external-image", "image", "size", "timeout", "privacy"})
+
+
+def _also_when_broken(result: BuildResult, src: Path) -> None:
+    """Render in memory a site that has errors, to report the render stage's own problems."""
+    if result.site is None:
+        return
+    trial = BuildResult(site=result.site)
+    try:
+        render(trial, image_cache=Cache(src, readonly=True).images)
+    except Exception:  # the site is incomplete; what it could not render is not news
+        return
+    result.diagnostics += [d for d in trial.diagnostics if d.code in INDEPENDENT]
+
+
 def check(src: Path, include_drafts: bool = True) -> BuildResult:
     """Validate everything, rendering included (templates can fail too); write nothing."""
     result = analyse(src, include_drafts=include_drafts)
     if result.site is not None and not has_errors(result.diagnostics):
         render(result, image_cache=Cache(src, readonly=True).images)
+    else:
+        _also_when_broken(result, src)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
@@ -189,6 +209,8 @@ def build(
         graph = Graph.load(store, digest(code_digest(), include_drafts, str(out.resolve())))
         result.image_cache = store.images
         render(result, progress, jobs, cache, Reuse(graph, out.resolve()), store.images)
+    else:
+        _also_when_broken(result, src)
     if not has_errors(result.diagnostics):
         progress(STAGE_WRITE, 0, 0)
         before_swap = None

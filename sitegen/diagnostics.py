@@ -52,6 +52,7 @@ CATALOG: dict[str, str] = {
     "size": "内容超出处理上限（文件、正文太大或嵌套太深）",
     "timeout": "正文在时间预算内没有渲染完",
     "unsafe-file": "静态文件可能在本站运行脚本",
+    "external-image": "正文引用了其他网站的图片",
     "internal": "sitegen 内部错误（不是内容问题）",
 }
 

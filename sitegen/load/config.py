@@ -40,6 +40,40 @@ def _base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+# BCP 47 language tags as `<html lang>` and Pagefind read them: a primary language subtag and
+# optional subtags (zh-CN, zh-Hans-CN, en).
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}$")
+# Languages Pagefind's extended binary stems or segments (pagefind_stem's algorithms, and the
+# Chinese, Japanese and Korean segmenters); other languages are searched word by word.
+SEARCH_LANGUAGES = frozenset(
+    ["ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "el", "hi", "hu", "id", "ga", "it", "lt", "ne", "no", "nb", "nn", "pt", "ro", "ru", "sr", "es", "sv", "ta", "tr", "yi", "zh", "ja", "ko"]
+)
+
+
+def _language(value: str) -> str:
+    if not LANGUAGE_RE.match(value):
+        raise ValueError(f"language 应为网页语言代码（BCP 47），例如 zh-CN、zh-Hans、en，现在是“{value}”")
+    return value
+
+
+HOST_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$")
+
+
+def _host(value: str) -> str:
+    host = value.strip().lower()
+    if not HOST_RE.match(host):
+        raise ValueError(f"image_hosts 中的“{value}”应为域名，例如 img.example.org（不要写 https:// 和路径）")
+    return host
+
+
+def search_language_problem(language: str) -> str | None:
+    """Why site search would index `language` poorly (a warning), or None."""
+    primary = language.split("-", 1)[0].lower()
+    if primary in SEARCH_LANGUAGES:
+        return None
+    return f"站内搜索（Pagefind）不认识语言“{language}”，搜索仍可用，但不能按词根匹配；中文网站请写 zh-CN"
+
+
 def _brand_keys(value: dict[str, Brand]) -> dict[str, Brand]:
     for key in value:
         if not BRAND_KEY_RE.match(key):
@@ -112,7 +146,7 @@ class SiteConfig(Closed):
     base_url: Annotated[str, AfterValidator(_base_url), Field(json_schema_extra={"pattern": BASE_URL_PATTERN})] = _f(
         "网站地址", "发布后的完整网址，可以带子路径，例如：https://example.org/ 或 https://example.org/volunteer/"
     )
-    language: str = _f("语言", "网页语言，默认 zh-CN", "zh-CN")
+    language: Annotated[str, AfterValidator(_language), Field(json_schema_extra={"pattern": LANGUAGE_RE.pattern})] = _f("语言", "网页语言代码（BCP 47），默认 zh-CN", "zh-CN")
     description: str = _f("网站简介", "一段话，显示在首页并供搜索引擎使用", "")
     theme: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] = _f("主题", "默认 default；自定义主题放在 themes/<主题名>/", "default")
     as_of: IsoDate | None = _f("统计日期", "各项统计数字的“当前日期”，YYYY-MM-DD；不填时取协会台账中最晚的日期（事迹、项目、页面的日期不算）", None)
@@ -144,6 +178,12 @@ class SiteConfig(Closed):
         default_factory=lambda: ["100000"],
     )
     serial: SerialConfig = _f("统一编号", "format：全部协会共用的统一编号格式", default_factory=SerialConfig)
+    image_hosts: list[Annotated[str, AfterValidator(_host)]] = _f(
+        "允许引用图片的外部网站",
+        "正文中的图片默认只能来自本站（放在 static/ 下）：引用其他网站的图片会向那个网站泄露每位读者的访问。"
+        "确需引用时在这里列出那个网站的域名，例如 [img.example.org]（完全一致才算）",
+        default_factory=list,
+    )
     data_license: DataLicense | None = _f("开放数据许可", "/data/ 下开放数据的许可：name 标识、title 名称、path 网址；写入 datapackage.json 并显示在开放数据页", None)
 
     @property

@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from sitegen.diagnostics import Diagnostic, error
+from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
 from sitegen.domain.divisions import DivisionTable, load_divisions
 from sitegen.domain.scope import scope_problems
 from sitegen.load import fullwidth, registry
-from sitegen.load.config import CONFIG_FILE, SiteConfig
+from sitegen.load.config import CONFIG_FILE, SiteConfig, search_language_problem
 from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
 from sitegen.load.record import Record
 from sitegen.load.sources import (
@@ -56,6 +56,9 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
             line, col = parsed.locator.value(("scope", index))
             problems.append(error(path, line, col, "config", f"scope：{message}"))
             config = None
+    if config is not None and config.search and (problem := search_language_problem(config.language)):
+        line, col = parsed.locator.value(("language",))
+        problems.append(warning(path, line, col, "config", problem))
     if config is not None and config.theme != "default" and not (src / "themes" / config.theme).is_dir():
         line, col = parsed.locator.value(("theme",))
         problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))

@@ -14,10 +14,10 @@ from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sitegen.diagnostics import Diagnostic
+from sitegen.diagnostics import Diagnostic, error
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
-from sitegen.render.markdown_render import MarkdownRenderer
+from sitegen.render.markdown_render import MarkdownRenderer, external_images
 from sitegen.render.pool import fork_map
 
 if TYPE_CHECKING:
@@ -115,4 +115,24 @@ def render_markdown(
             diagnostics += [found.located(d) for d in problems]
         elif cache is not None:
             cache.put(key, fragment)
+    allowed = set(site.config.image_hosts)
+    for found in markdown_texts(site):
+        fragment = html.get((found.record.kind, found.record.key), "")
+        for url, host in external_images(fragment) if "//" in fragment else ():
+            if host not in allowed:
+                diagnostics.append(found.located(_external_image(found.text, url, host)))
     return RenderedMarkdown(html), diagnostics
+
+
+def _external_image(text: str, url: str, host: str) -> Diagnostic:
+    """An image from another site, at the line that names it (else the text's first line)."""
+    offset = text.find(url)
+    if offset < 0:
+        offset = text.find(host)
+    line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1 if offset >= 0 else 1
+    message = (
+        f"图片“{url[:80]}”来自其他网站 {host}：每位读者打开页面都会向它发出请求（可被用来追踪读者），"
+        "而且那边改了图本站也跟着变。请把图片下载到 static/ 下改用本站地址；确需引用时，把该域名加入 sitegen.yaml 的 image_hosts"
+    )
+    return error("", line, column, "external-image", message)

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 import jinja2.runtime
+import markupsafe
 
 from sitegen import __version__
 from sitegen.diagnostics import Diagnostic, error
@@ -120,6 +121,20 @@ class _Context(jinja2.runtime.Context):
         return jinja2.runtime.missing
 
 
+# Characters XML 1.0 forbids (and HTML calls parse errors): C0 controls but tab, LF and CR,
+# DEL and the C1 controls, lone surrogates, U+FFFE/U+FFFF. A YAML escape ("\x01") can put
+# them in a title; one of them makes feed.xml and sitemap.xml unreadable to every reader.
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(value: Any) -> Any:
+    """Every value a template prints, without the characters XML forbids (Markup stays Markup)."""
+    if isinstance(value, str) and _UNPRINTABLE_RE.search(value):
+        cleaned = _UNPRINTABLE_RE.sub("", value)
+        return markupsafe.Markup(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
+    return value
+
+
 class _Environment(jinja2.Environment):
     """Jinja's environment, recording every template a page asks for as one of its inputs."""
 
@@ -152,6 +167,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            finalize=printable,
         )
         self.env.filters.update(
             cn_date=cn_date, number=number, phone_numbers=phone_numbers, name_keys=search.name_keys, association_names=association_names

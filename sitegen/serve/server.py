@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -36,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from sitegen.build import BuildResult, build
-from sitegen.diagnostics import error
+from sitegen.diagnostics import error, shown
 from sitegen.incremental.store import CACHE_DIR
 from sitegen.load.records import load_config
 from sitegen.render.theme import dev_asset
@@ -52,6 +53,8 @@ PING = 15.0  # seconds between keep-alive comments on an idle event stream
 INDEX_BUDGET = 3.0  # seconds: a search index that takes longer is kept, not remade, on rebuilds
 
 RELOAD_PATH = "/__sitegen/reload.js"  # the default theme's dev/reload.js, served, never written
+MAX_URL = 2048  # characters of a request target; longer ones are answered 414
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
 
 class Hub:
@@ -274,7 +277,17 @@ class DevServer:
     # --- serving -------------------------------------------------------------------------
 
     def locate(self, raw_path: str) -> tuple[HTTPStatus, Path | str | None]:
-        """Map a request path to (200, file), (301/302, location) or (403/404, None)."""
+        """Map a request path to (200, file), (301/302, location) or (403/404/414, None).
+        Every path gets a status: one the file system cannot even look up (a name over 255
+        bytes, a loop of links) does not exist."""
+        if len(raw_path) > MAX_URL:
+            return HTTPStatus.REQUEST_URI_TOO_LONG, None
+        try:
+            return self._locate(raw_path)
+        except (OSError, ValueError, RuntimeError):
+            return HTTPStatus.NOT_FOUND, None
+
+    def _locate(self, raw_path: str) -> tuple[HTTPStatus, Path | str | None]:
         path = urlsplit(raw_path).path
         base = self.base_path
         if not path.startswith(base):
@@ -311,6 +324,11 @@ class DevServer:
         return html[:index] + data + html[index:] if index >= 0 else html + data
 
 
+def shown_path(path: str) -> str:
+    """A request path for the terminal: at most 80 characters, nothing that acts on it."""
+    return shown(path if len(path) <= 80 else path[:77] + "…")
+
+
 def _handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -318,6 +336,16 @@ def _handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
             pass  # quiet: the terminal shows builds, not every request
+
+        def handle(self) -> None:
+            """A browser that goes away mid-answer (a cancelled download, a closed tab) is
+            normal: one calm line, no traceback."""
+            try:
+                super().handle()
+            except GONE:
+                where = shown_path(getattr(self, "path", ""))
+                sys.stderr.write(f"浏览器在传输完成前断开了连接（{where}），已停止发送。\n")
+                self.close_connection = True
 
         def do_HEAD(self) -> None:
             self._respond(head=True)

@@ -198,7 +198,13 @@ def _pagefind(site: Path, bundle: Path) -> None:
     except OSError as exc:
         raise SearchIndexError(f"无法运行 Pagefind（{command[0]}）：{exc.strerror or exc}") from None
     if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind 建立索引失败（退出码 {done.returncode}）：{_tail(done.stderr or done.stdout)}")
+        output = done.stderr or done.stdout
+        if "panicked" in output:  # Rust's own words are no help to an editor: say what to try
+            raise SearchIndexError(
+                "Pagefind 在建立索引时崩溃了（不是内容的错误）：请检查 sitegen.yaml 的 language 是否为 zh-CN 这样的语言代码，"
+                f"或暂时设置 search: false 发布网站。Pagefind 的原始信息：{_tail(output, 2)}"
+            )
+        raise SearchIndexError(f"Pagefind 建立索引失败（退出码 {done.returncode}）：{_tail(output)}")
     if not (bundle / ENTRY).is_file():
         raise SearchIndexError(f"Pagefind 运行结束，但没有生成 /{BUNDLE}/{ENTRY}：{_tail(done.stdout)}")
 
