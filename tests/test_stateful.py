@@ -124,6 +124,7 @@ class EditSequences(RuleBasedStateMachine):
         elif field == "status":
             record["status"] = data.draw(st.sampled_from(["active", "preparing"]))
             record.setdefault("founded", date(2020, 1, 1))
+            record.pop("dissolved", None)  # only a dissolved association has the date
         elif field == "teams":
             record["teams"] = [{"name": data.draw(WORDS) + "志愿服务队", "type": data.draw(st.sampled_from(["学校", "社区", "企业"])), "members": data.draw(st.integers(1, 99))}]
         else:
@@ -190,6 +191,7 @@ class EditSequences(RuleBasedStateMachine):
         self._write_front(path, front, body)
         self._edited()
 
+    @precondition(lambda self: len(self._files("pages")) > 0)  # delete_a_page may delete the last
     @rule(data=st.data())
     def edit_a_page(self, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(self._files("pages")))
