@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, build_ok, copy_site
 
 from .conftest import OpenTab, Site, _bind, _serve
-from .test_pages import PHONE, assert_fine
+from .test_pages import PAGE_KINDS, PHONE, assert_fine
 
 ICP = "浙ICP备2023012345号-1"
 POLICE = "浙公网安备33010602012345号"
@@ -126,3 +126,112 @@ def test_emphasis_is_dots_under_han_not_italics(open_tab: OpenTab, filed_site: S
     assert style["position"].startswith("under")
     assert "style" not in style["synthesis"]
     assert style["autospace"] in ("normal", None, "")  # None/"": a Chromium without text-autospace
+
+
+# --- 大字: large text, high contrast ----------------------------------------------------------
+
+LARGE = "localStorage.setItem('sitegen-large', '1')"
+
+
+def _state(tab) -> dict:
+    return tab.page.evaluate(
+        """() => ({large: document.documentElement.classList.contains('large'),
+                   pressed: document.querySelector('.large-toggle').getAttribute('aria-pressed'),
+                   size: parseFloat(getComputedStyle(document.body).fontSize),
+                   text: getComputedStyle(document.body).color,
+                   stored: localStorage.getItem('sitegen-large')})"""
+    )
+
+
+def test_large_text_toggle_is_kept_across_pages_and_reloads(open_tab: OpenTab) -> None:
+    tab = open_tab("", **PHONE)
+    button = tab.page.get_by_role("button", name="大字")
+    assert button.is_visible()
+    before = _state(tab)
+    assert before["large"] is False and before["pressed"] == "false" and before["size"] == 16
+    button.click()
+    after = _state(tab)
+    assert after["large"] is True and after["pressed"] == "true" and after["stored"] == "1"
+    assert after["size"] >= 22 and after["text"] == "rgb(0, 0, 0)"
+    tab.page.reload()
+    assert _state(tab)["large"] is True and _state(tab)["pressed"] == "true"
+    tab.goto("associations/330106/")
+    assert _state(tab)["large"] is True
+    # a keyboard user turns it off again
+    tab.page.get_by_role("button", name="大字").focus()
+    tab.page.keyboard.press("Enter")
+    off = _state(tab)
+    assert off["large"] is False and off["pressed"] == "false" and off["stored"] is None and off["size"] == 16
+    tab.assert_clean()
+
+
+def test_large_text_is_applied_before_the_first_paint(open_tab: OpenTab) -> None:
+    """The stored choice is read in <head>: no page is first drawn small and then enlarged."""
+    tab = open_tab(None, **PHONE)
+    tab.page.context.add_init_script(LARGE)
+    tab.page.context.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => { window.__early = document.documentElement.classList.contains('large')"
+        " && parseFloat(getComputedStyle(document.body).fontSize) >= 22; });"
+    )
+    tab.goto("coverage/")
+    assert tab.page.evaluate("window.__early") is True
+
+
+@pytest.mark.parametrize(("path", "status"), [k[1:] for k in PAGE_KINDS], ids=[k[0] for k in PAGE_KINDS])
+def test_large_text_on_a_phone_fits_and_passes_axe(open_tab: OpenTab, path: str, status: int) -> None:
+    tab = open_tab(None, **PHONE)
+    tab.page.context.add_init_script(LARGE)
+    tab.goto(path, status=status)
+    assert _state(tab)["large"] is True
+    assert_fine(tab)
+
+
+def test_large_text_in_dark_mode_and_on_the_search_page(open_tab: OpenTab) -> None:
+    for path, scheme in [("", "dark"), ("associations/330106/", "dark"), ("search/?q=金晖", "light"), ("search/?q=金晖", "dark")]:
+        tab = open_tab(None, color_scheme=scheme, **PHONE)
+        tab.page.context.add_init_script(LARGE)
+        tab.goto(path)
+        assert_fine(tab)
+
+
+def test_every_page_fits_a_phone_in_large_text(open_tab: OpenTab, demo_site: Site) -> None:
+    tab = open_tab(None, width=375, height=812)
+    tab.page.context.add_init_script(LARGE)
+    wide = []
+    for page in sorted(demo_site.out.rglob("index.html")):
+        path = page.parent.relative_to(demo_site.out).as_posix()
+        tab.goto("" if path == "." else path + "/")
+        if overflow := tab.overflow():
+            wide.append(f"/{path}/: " + "; ".join(overflow))
+    assert not wide, "\n".join(wide)
+    tab.assert_clean()
+
+
+def test_system_high_contrast_is_respected_without_the_toggle(open_tab: OpenTab) -> None:
+    for scheme, text in (("light", "rgb(0, 0, 0)"), ("dark", "rgb(255, 255, 255)")):
+        tab = open_tab(None, color_scheme=scheme, **PHONE)
+        tab.page.emulate_media(contrast="more")
+        tab.goto("associations/330106/")
+        state = _state(tab)
+        assert state["large"] is False and state["size"] == 16 and state["text"] == text
+        assert_fine(tab)
+
+
+def test_forced_colors_keep_the_toggle_state_visible(open_tab: OpenTab) -> None:
+    tab = open_tab(None, **PHONE)
+    tab.page.emulate_media(forced_colors="active")
+    tab.goto("coverage/")
+    button = tab.page.get_by_role("button", name="大字")
+    idle = button.evaluate("b => getComputedStyle(b).backgroundColor")
+    button.click()
+    pressed = button.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert pressed != idle  # Highlight, not the canvas colour
+    assert not tab.overflow()
+    tab.assert_clean()
+
+
+def test_without_javascript_there_is_no_dead_toggle(open_tab: OpenTab) -> None:
+    tab = open_tab("", javascript=False, **PHONE)
+    assert tab.page.locator(".large-toggle").is_hidden()
+    assert tab.page.locator("main h1").is_visible()
+    tab.assert_clean()
