@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-from sitegen.diagnostics import Diagnostic, error
+from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
 from sitegen.domain.divisions import DivisionTable, load_divisions
 from sitegen.domain.scope import scope_problems
-from sitegen.load import fullwidth, registry
+from sitegen.load import beian, fullwidth, registry
 from sitegen.load.config import CONFIG_FILE, SiteConfig
 from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
 from sitegen.load.record import Record
@@ -61,6 +62,30 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))
         config = None
     return config, parsed.diagnostics + problems
+
+
+def config_problems(src: Path, config: SiteConfig) -> list[Diagnostic]:
+    """What `check` says about publishing: a site on a domain of its own without an ICP number
+    (a warning), a share image that is not there (an error). `config` is the effective one
+    (`--base-url` applied); positions come from sitegen.yaml as written."""
+    path = src / CONFIG_FILE
+    try:
+        parsed = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return []
+    locator = parsed.locator
+    problems = []
+    host = urlsplit(config.base_url).hostname
+    if beian.own_domain(host) and not config.beian.icp:
+        line, col = locator.value(("beian",)) if ("beian",) in locator.values else locator.value(("base_url",))
+        problems.append(warning(path, line, col, "beian", (
+            f"网站地址 {config.base_url} 是自己的域名（{host}），但没有填写 ICP 备案号：在中国大陆发布的网站必须在每页底部显示备案号。"
+            f"请在 sitegen.yaml 的 beian 中填写 icp（例如 icp: {beian.ICP_EXAMPLE}），上线后 30 天内再填 police 公安联网备案号；网站不在中国大陆发布时可以不填"
+        )))  # fmt: skip
+    if config.share_image and not (src / "static" / config.share_image).is_file():
+        line, col = locator.value(("share_image",))
+        problems.append(error(path, line, col, "missing-file", f"分享图 static/{config.share_image} 不存在：请把图片放到这个位置，或改正 share_image"))
+    return problems
 
 
 FileLoaded = tuple["Record | None", list[Diagnostic]]  # one file: its record (if valid), its problems
