@@ -540,6 +540,7 @@ def test_an_unknown_field_does_not_hide_static_and_route_problems(small_site: Pa
 def served(small_site: Path):
     from sitegen.serve.server import DevServer
 
+    (small_site / "static/big.bin").write_bytes(b"\0" * (32 * 1024 * 1024))  # a download to cancel
     server = DevServer(small_site, small_site / "output", "127.0.0.1", 0)
     server.start()
     try:
@@ -584,7 +585,6 @@ def test_a_client_that_goes_away_is_one_calm_line(served, capsys: pytest.Capture
     import struct
     import time
 
-    (served.out / "big.bin").write_bytes(b"\0" * (32 * 1024 * 1024))
     host, port = served.httpd.server_address[:2]
     for _ in range(2):
         client = socket.create_connection((host, port), timeout=10)

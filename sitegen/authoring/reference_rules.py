@@ -12,9 +12,11 @@ from collections import Counter
 from sitegen.domain import evaluation
 from sitegen.domain.divisions import NATIONAL, load_divisions
 from sitegen.link.urls import RESERVED
+from sitegen.load import beian
 from sitegen.load.config import DEFAULT_MILESTONES, DEFAULT_MODEL_TITLES
 from sitegen.load.fieldtypes import LINK_SCHEMES
 from sitegen.load.sources import MAX_FILE_BYTES, SLUG_RE
+from sitegen.render import share, sitemap
 from sitegen.render.markdown_render import ALLOWED_SCHEMES, ALLOWED_TAGS, MAX_CHARS, SECONDS
 
 
@@ -126,6 +128,31 @@ def rules() -> list[tuple[str, str]]:
 `static/` 中的文件原样复制到网站根目录（`static/img/a.png` → `/img/a.png`）；它与生成的页面同名时报 `route-conflict`。
 标签的网址是它的拼音，音节之间用连字符（`留守儿童` → `liu-shou-er-tong`；`AI` → `ai`；ü 写作 v），
 两个标签拼音相同时，按字符排在后面的加 `-2`、`-3`。事迹列表和标签页按 `per_page` 分页，新的在前。"""),
+        ("备案号", f"""在中国大陆用自己的域名发布的网站，每页底部居中显示 `beian` 中的备案信息：主办单位（`host`）、
+ICP 备案号（`icp`，链接到工信部备案网站 {beian.ICP_SITE}），以及带公安备案图标的公安联网备案号
+（`police`，链接到全国互联网安全管理服务平台 `{beian.MPS_SITE}<号码中的数字>`）。图标是主题自带的文件
+`assets/beian-police.png`，不从别的网站加载；要换成别的图标，把图片放在 `static/assets/beian-police.png`。
+备案号照备案系统中的写法填写：ICP 备案号是省份简称 + `ICP备` + 数字 + `号`，可带网站序号（`{beian.ICP_EXAMPLE}`）；
+公安联网备案号是省份简称 + `公网安备` + 数字 + `号`（`{beian.POLICE_EXAMPLE}`）；写法不对时报 `config`。
+`base_url` 是自己的域名、却没有填 `beian.icp` 时，`check` 和 `build` 给出警告 `beian`。这些不算自己的域名：
+托管平台的子域名（{_codes(beian.PLATFORM_DOMAINS)}）、示例域名（{_codes(beian.RESERVED_DOMAINS)}，以及
+{_codes(beian.RESERVED_SUFFIXES)} 结尾的）、IP 地址和 `localhost`。"""),
+        ("分享卡片与搜索引擎", f"""每个页面都带分享卡片的元数据，微信、QQ、钉钉等据此显示标题、摘要和图片：`og:title`、`og:description`、
+`og:image`、`og:url`、`og:type`（事迹页是 `article`，其余是 `website`）、`og:site_name`，以及 QQ 读取的
+`itemprop` 的 `name`、`description`、`image`。图片和网址都是完整网址（以 `base_url` 开头）。卡片图片：
+项目页用第一张照片，事迹页用封面，其余页面（以及照片不是 PNG、JPEG 时）用 `share_image`，没有配置时用主题自带的
+`{share.THEME_SHARE_IMAGE}`；照片用缩放后不超过 {share.CARD_WIDTH} 像素宽的 JPEG 或 PNG（微信不显示 WebP 和 SVG 的卡片图片）。
+摘要按字数截断（最多 {share.DESCRIPTION_CHARS} 个字符，截断处加“…”），不按空格断词；自由页面的摘要取正文（不含标题）。
+`verification` 中的验证码写成各搜索引擎要求的 meta 标签（{"、".join(f"`{k}` → `{v}`" for k, v in beian.VERIFICATION_META.items())}）。
+站点地图超过 {sitemap.MAX_URLS:,} 个网址或 {sitemap.MAX_BYTES // (1024 * 1024)} MB 时，`/sitemap.xml` 改为站点地图索引，
+列出 `/sitemap-1.xml`、`/sitemap-2.xml`……，每卷都不超过这两个限制。"""),
+        ("大字与排版", """每个页面页头都有“大字”按钮：按下后全站改用大字号（手机上正文 22 像素，标题和间距按比例放大）和高对比度配色
+（浅色时黑字白底，深色模式时白字黑底），再按一次恢复。选择保存在这台设备的浏览器里（`localStorage`），以后打开本站的任何页面
+都直接以大字显示，不会先小后大；不需要任何第三方脚本或“无障碍工具条”。系统设置了“增强对比度”（`prefers-contrast: more`）时，
+不按按钮也使用高对比度配色；Windows 高对比度主题（`forced-colors`）下使用系统颜色，按钮的按下状态仍然看得出。
+浏览器禁用脚本时页面照常阅读，只是不显示这个按钮。
+中文排版：`*着重*` 显示为着重号（字下加点），汉字不用斜体，也不会被浏览器排成假斜体；汉字与字母、数字之间自动留出
+约四分之一字宽的间隔（`text-autospace`），代码保持原样。"""),
         ("构建与输出", """`sitegen build` 先校验全部内容，有任何错误时退出码为 1，输出目录保持原样；没有错误时，新的输出在输出目录旁边的
 备用目录 `.<输出目录名>.sitegen/spare/`（上上次的输出）中备好：只写入变了的文件、删去不再生成的文件，未变的文件与
 输出目录共用同一份（硬链接，修改时间不变）；然后与输出目录一步对调（Linux 上为 `renameat2(RENAME_EXCHANGE)`；

@@ -13,7 +13,7 @@ take that form, other dashes become `-`, invisible characters (format characters
 zero-width spaces and bidirectional marks, soft hyphens, ideographic spaces, Hangul fillers)
 are dropped; and a run of markup characters (`*`, `_`, `~`, backquotes, backslashes) or of
 line breaks with their indentation and `>` quote marks, standing between two digits, is
-joined.
+joined (the check character X of an ID number counts as a digit there).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _MARKUP_RE = re.compile(
     r"<!--[\s\S]{0,20000}?-->|<[A-Za-z/!?][^<>]{0,1000}>"
     r"|&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
 )
-_JOIN_RE = re.compile(r"(?<=[0-9])(?:[*_~`\\]|[ \t]*\n[ \t>]*)+(?=[0-9])")
+_JOIN_RE = re.compile(r"(?<=[0-9])(?:[*_~`\\]|[ \t]*\n[ \t>]*)+(?=[0-9Xx])")
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u30fc\u2500\u2501"
 _INVISIBLE_EXTRA = "\u3000\u115f\u1160\u3164\uffa0\u2800"
 

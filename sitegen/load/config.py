@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, ConfigDict, Field
 
+from sitegen.load.beian import Beian, ShareImage, Verification
 from sitegen.load.fieldtypes import Closed, IsoDate, Link, RegionRef, StrictBool, StrictInt, Text
 from sitegen.load.serials import DEFAULT_FORMAT, SerialFormatText
 
@@ -185,6 +186,21 @@ class SiteConfig(Closed):
         default_factory=list,
     )
     data_license: DataLicense | None = _f("开放数据许可", "/data/ 下开放数据的许可：name 标识、title 名称、path 网址；写入 datapackage.json 并显示在开放数据页", None)
+    beian: Beian = _f(
+        "备案信息",
+        "在中国大陆发布时每页底部居中显示的备案信息：icp ICP 备案号、police 公安联网备案号、host 主办单位；网站用自己的域名而没有填 icp 时，check 会提醒",
+        default_factory=Beian,
+    )
+    share_image: ShareImage | None = _f(
+        "分享图",
+        "分享到微信、QQ、钉钉时卡片上的图片（static/ 下的 PNG 或 JPEG，建议 300×300 以上的正方形），例如：img/share.png；项目用第一张照片、事迹用封面，其他页面用这张；不填时用主题自带的图标",
+        None,
+    )
+    verification: Verification = _f(
+        "站长平台验证",
+        "各搜索引擎站长平台给出的验证码，写进每页的 meta 标签：baidu 百度、sogou 搜狗、so360 360 搜索、shenma 神马、bing 必应、google 谷歌",
+        default_factory=Verification,
+    )
 
     @property
     def base_path(self) -> str:

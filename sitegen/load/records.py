@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
 from sitegen.domain.divisions import DivisionTable, load_divisions
 from sitegen.domain.scope import scope_problems
-from sitegen.load import fullwidth, registry
+from sitegen.load import beian, fullwidth, registry
 from sitegen.load.config import CONFIG_FILE, SiteConfig, search_language_problem
 from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
 from sitegen.load.record import Record
@@ -66,6 +67,30 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     return config, parsed.diagnostics + problems
 
 
+def config_problems(src: Path, config: SiteConfig) -> list[Diagnostic]:
+    """What `check` says about publishing: a site on a domain of its own without an ICP number
+    (a warning), a share image that is not there (an error). `config` is the effective one
+    (`--base-url` applied); positions come from sitegen.yaml as written."""
+    path = src / CONFIG_FILE
+    try:
+        parsed = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return []
+    locator = parsed.locator
+    problems = []
+    host = urlsplit(config.base_url).hostname
+    if beian.own_domain(host) and not config.beian.icp:
+        line, col = locator.value(("beian",)) if ("beian",) in locator.values else locator.value(("base_url",))
+        problems.append(warning(path, line, col, "beian", (
+            f"网站地址 {config.base_url} 是自己的域名（{host}），但没有填写 ICP 备案号：在中国大陆发布的网站必须在每页底部显示备案号。"
+            f"请在 sitegen.yaml 的 beian 中填写 icp（例如 icp: {beian.ICP_EXAMPLE}），上线后 30 天内再填 police 公安联网备案号；网站不在中国大陆发布时可以不填"
+        )))  # fmt: skip
+    if config.share_image and not (src / "static" / config.share_image).is_file():
+        line, col = locator.value(("share_image",))
+        problems.append(error(path, line, col, "missing-file", f"分享图 static/{config.share_image} 不存在：请把图片放到这个位置，或改正 share_image"))
+    return problems
+
+
 FileLoaded = tuple["Record | None", list[Diagnostic]]  # one file: its record (if valid), its problems
 
 
@@ -92,21 +117,30 @@ def load_records(src: Path, config: SiteConfig, divisions: DivisionTable, cache:
     records: list[Record] = []
     failed: set[tuple[str, str]] = set()
     for source in sources:
-        loaded = cache.get(source) if cache is not None else None
-        if loaded is None:
-            loaded = load_record(source, context)
-            if cache is not None:
-                cache.put(source, loaded)
-        record, problems = loaded
+        record, problems, claimed = load_file(source, src, context, cache)
         diagnostics.extend(problems)
         if record is not None:
-            diagnostics.extend(check_record(record, src))
-            diagnostics.extend(registry.check(record, divisions))
             records.append(record)
-        else:
-            failed.update((source.kind, key) for key in claimed_keys(source))
+        failed.update(claimed)
     diagnostics.extend(registry.duplicate_serials(records))
     return Loaded(records, frozenset(failed), diagnostics)
+
+
+def load_file(
+    source: SourceFile, src: Path, context: dict[str, Any], cache: LoadCache | None = None
+) -> tuple[Record | None, list[Diagnostic], set[tuple[str, str]]]:
+    """One file, checked alone: its record (None if it failed), its problems, and the
+    (kind, key) it would have had if it failed. `load_records` runs it for every file; the
+    dev server again for the file saved. Rules across files (duplicate serials) are not here."""
+    loaded = cache.get(source) if cache is not None else None
+    if loaded is None:
+        loaded = load_record(source, context)
+        if cache is not None:
+            cache.put(source, loaded)
+    record, problems = loaded
+    if record is None:
+        return None, list(problems), {(source.kind, key) for key in claimed_keys(source)}
+    return record, [*problems, *check_record(record, src), *registry.check(record, context["divisions"])], set()
 
 
 _REGION_LINE_RE = re.compile(r"""^region[ \t]*[:：][ \t]*["']?(\d{6})\b""", re.MULTILINE)
