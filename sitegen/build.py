@@ -19,6 +19,7 @@ from sitegen.incremental.graph import Graph
 from sitegen.incremental.markdown_cache import MarkdownCache
 from sitegen.incremental.record_cache import RecordCache
 from sitegen.incremental.store import CACHE_DIR, PINYIN, Cache, ImageStore, code_digest
+from sitegen.link import urls
 from sitegen.link.inputs import Fingerprints, digest
 from sitegen.link.site import Site, link
 from sitegen.load.records import config_problems, load_config, load_records
@@ -26,7 +27,7 @@ from sitegen.render import images
 from sitegen.render.artifact import Artifact, DuplicateRoute
 from sitegen.render.linkcheck import check_links
 from sitegen.render.markdown_stage import render_markdown
-from sitegen.render.pages import Reuse, render_pages
+from sitegen.render.pages import Reuse, plan, render_pages
 from sitegen.render.theme import static_files
 from sitegen.render.views import Views
 from sitegen.write import search
@@ -163,15 +164,33 @@ INDEPENDENT = frozenset({"route-conflict", "missing-file", "unsafe-file", "unsaf
 
 
 def _also_when_broken(result: BuildResult, src: Path) -> None:
-    """Render in memory a site that has errors, to report the render stage's own problems."""
+    """Render in memory a site that has errors, to report the render stage's own problems.
+    When the incomplete site cannot be rendered whole (a page of a record that failed to
+    load), its parts that stand alone are checked: static files, every Markdown text, and the
+    routes of the pages against the static files."""
     if result.site is None:
         return
     trial = BuildResult(site=result.site)
     try:
         render(trial, image_cache=Cache(src, readonly=True).images)
-    except Exception:  # the site is incomplete; what it could not render is not news
+        result.diagnostics += [d for d in trial.diagnostics if d.code in INDEPENDENT]
         return
-    result.diagnostics += [d for d in trial.diagnostics if d.code in INDEPENDENT]
+    except Exception:  # the site is incomplete: check what does not need it whole
+        pass
+    site = result.site
+    found: list[Diagnostic] = []
+    statics, problems = static_files(site.src, site.config.theme)
+    found += problems
+    try:
+        markdown, problems = render_markdown(site)
+        found += problems
+        taken = {urls.output_file(job.route) for job in plan(site, Views(site, markdown))}
+    except Exception:
+        taken = set()
+    for route, path in statics.items():
+        if route in taken:
+            found.append(error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录"))
+    result.diagnostics += [d for d in found if d.code in INDEPENDENT]
 
 
 def check(src: Path, include_drafts: bool = True) -> BuildResult:
