@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, ConfigDict, Field
 
 from sitegen.load.beian import Beian, ShareImage, Verification
-from sitegen.load.fieldtypes import Closed, IsoDate, RegionRef, StrictBool, StrictInt, Text
+from sitegen.load.fieldtypes import Closed, IsoDate, Link, RegionRef, StrictBool, StrictInt, Text
 from sitegen.load.serials import DEFAULT_FORMAT, SerialFormatText
 
 DEFAULT_BRANDS: dict[str, dict[str, str]] = {
@@ -103,7 +103,7 @@ class DataLicense(Closed):
 
     name: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9._]+$")] | None = _f("许可标识", "开放定义（Open Definition）的许可标识，例如：CC-BY-4.0", None)
     title: str | None = _f("许可名称", "例如：知识共享署名 4.0 国际许可协议", None)
-    path: str | None = _f("许可网址", "许可全文的网址，例如：https://creativecommons.org/licenses/by/4.0/deed.zh-hans", None)
+    path: Link | None = _f("许可网址", "许可全文的网址，例如：https://creativecommons.org/licenses/by/4.0/deed.zh-hans", None)
 
 
 class SiteConfig(Closed):
@@ -117,7 +117,7 @@ class SiteConfig(Closed):
     description: str = _f("网站简介", "一段话，显示在首页并供搜索引擎使用", "")
     theme: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] = _f("主题", "默认 default；自定义主题放在 themes/<主题名>/", "default")
     as_of: IsoDate | None = _f("统计日期", "各项统计数字的“当前日期”，YYYY-MM-DD；不填时取协会台账中最晚的日期（事迹、项目、页面的日期不算）", None)
-    edit_url: Annotated[str, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = _f(
+    edit_url: Annotated[Link, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = _f(
         "“编辑此页”链接前缀", "仓库的编辑地址，后接文件路径，例如：https://github.com/组织/仓库/edit/main/", None
     )
     per_page: Annotated[StrictInt, Field(ge=1, le=1000)] = _f("每页条数", "事迹列表每页显示的条数，1–1000，默认 20", 20)
