@@ -23,6 +23,12 @@ def test_no_import_cycle() -> None:
     assert structure.cycles(structure.modules()) == []
 
 
+def test_no_stage_imports_a_later_stage() -> None:
+    """load knows nothing of link, link nothing of render, render nothing of the writer, and
+    none of them (nor domain/, incremental/) of build, serve, the CLI or the authoring tools."""
+    assert structure.layer_violations(structure.modules()) == []
+
+
 def test_no_private_member_is_read_from_another_module() -> None:
     reads = {m.name: m.private_reads for m in structure.modules().values() if m.private_reads}
     assert not reads
@@ -40,3 +46,19 @@ def test_the_checks_see_what_they_look_for(tmp_path) -> None:
     assert structure.cycles(found) == [["sitegen.a.one", "sitegen.a.two"]]
     assert found["sitegen.a.one"].private_reads == ["2: two._hidden"]
     assert found["sitegen.a.two"].private_reads == []
+
+
+def test_the_layer_check_sees_an_earlier_stage_importing_a_later_one(tmp_path) -> None:
+    package = tmp_path / "sitegen"
+    for folder in ("render", "write", "domain"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "build.py").write_text("")
+    (package / "write" / "out.py").write_text("from sitegen.render import page\n")  # allowed
+    (package / "render" / "page.py").write_text("from sitegen.write import out\n")
+    (package / "domain" / "rules.py").write_text("import sitegen.build\n")
+    assert structure.layer_violations(structure.modules(package)) == [
+        "sitegen.domain.rules -> sitegen.build",
+        "sitegen.render.page -> sitegen.write.out",
+    ]
