@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from sitegen.write import tree
 from sitegen.write.changes import Changes, merge, tree_diff
 
 __all__ = ["BUNDLE", "CONFIG_FILES", "IndexResult", "SearchIndexError", "SearchStep", "executable", "index_site"]
@@ -153,7 +154,7 @@ def index_site(site: Path, previous: Path | None = None, stale_ok: bool = False)
     same = previous is not None and not (previous / BUNDLE / STALE).exists() and _reusable(site, previous)
     if previous is not None and (same or (stale_ok and _by_this_pagefind(previous))):
         try:
-            shutil.copytree(previous / BUNDLE, site / BUNDLE, symlinks=True, copy_function=_link)
+            shutil.copytree(previous / BUNDLE, site / BUNDLE, symlinks=True, copy_function=tree.link)
             if not same:  # so that the next build without stale_ok remakes it
                 (site / BUNDLE / STALE).write_bytes(b"")
         except OSError as exc:
@@ -265,11 +266,3 @@ def _reusable(site: Path, previous: Path) -> bool:
         except OSError:
             return False
     return True
-
-
-def _link(source: str, target: str) -> None:
-    """Hard-link an unchanged index file; copy it (with its mtime) where linking fails."""
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)
