@@ -1,13 +1,14 @@
 """Compare two commits of sitegen on one site: the output, byte for byte, and whole-process timings.
 
-    python benchmarks/compare.py OLD NEW SITE [--work DIR] [--runs 3] [--jobs 1,2] [--no-timing]
+    python benchmarks/compare.py OLD NEW SITE [--work DIR] [--runs 3] [--jobs 1,2] [--no-timing] [--keep-old]
 
 Each commit is exported with `git archive` into WORK/<commit>/ and run with this checkout's
 Python environment (PYTHONPATH=WORK/<commit>, from a folder outside any checkout, so that the
 commit's own code is imported). SITE is copied once per commit (so each has its own
 `.sitegen-cache/`) and built with `sitegen build -q -j N --out WORK/out-<commit>-jN` for every
 N in --jobs; then the output folders of OLD and NEW are compared with `diff -r` (exit status 1
-and the differing files listed when they differ).
+and the differing files listed when they differ). `--keep-old`: OLD's output folders from an
+earlier run in the same WORK (for the same SITE) are compared as they are, not built again.
 
 Timings (unless --no-timing): for each commit, `--runs` cold builds (no cache, no OUT) and
 `--runs` no-change builds (the same command again), interleaved OLD, NEW, OLD, NEW … so both
@@ -79,6 +80,7 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="comma-separated -j values for the output comparison")
     parser.add_argument("--timing-jobs", type=int, default=2, help="-j of the timed builds (default 2)")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--keep-old", action="store_true", help="reuse OLD's output folders of an earlier run")
     args = parser.parse_args()
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -90,8 +92,10 @@ def main() -> None:
     for jobs in (int(j) for j in args.jobs.split(",")):
         outs = {}
         for c in commits:
-            src = copy_site(site, work / f"src-{c}")
             outs[c] = work / f"out-{c}-j{jobs}"
+            if c == args.old and args.keep_old and outs[c].is_dir():
+                continue
+            src = copy_site(site, work / f"src-{c}")
             shutil.rmtree(outs[c], ignore_errors=True)
             cmd, env = command(code[c], src, outs[c], jobs)
             run(cmd, env, work)

@@ -63,3 +63,24 @@ def test_the_harness_measures_builds_and_the_dev_server_over_http(tmp_path: Path
     story = run.Editor(tmp_path / "scale-0.005" / "src").story.read_text(encoding="utf-8")
     assert story.count("回访编号") == 3  # one edit for the build row, two saves in serve
     assert (BENCHMARKS / "RESULTS.md").read_bytes() == results  # only --write touches it
+
+
+def test_the_output_comparison_of_two_commits_says_identical(tmp_path: Path, monkeypatch, capsys) -> None:
+    """benchmarks/compare.py on one commit against itself: same files, exit status 0."""
+    import subprocess
+
+    import pytest
+
+    root = BENCHMARKS.parent
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    compare = _script("compare")
+    site = root / "tests" / "sites" / "small"
+    argv = ["compare.py", "HEAD", head.stdout.strip(), str(site), "--work", str(tmp_path), "--jobs", "1", "--no-timing"]
+    monkeypatch.setattr(sys, "argv", argv)
+    try:
+        compare.main()
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    assert "-j 1: identical" in capsys.readouterr().out
