@@ -34,7 +34,7 @@ from sitegen.render.theme import packaged_theme
 
 EXAMPLES = int(os.environ.get("SITEGEN_STATEFUL_EXAMPLES", "0"))
 STEPS = int(os.environ.get("SITEGEN_STATEFUL_STEPS", "0"))
-RAN = {"sequences": 0, "edits": 0}
+RAN = {"sequences": 0, "edits": 0, "pools": 0}
 
 WORDS = st.text(alphabet="志愿服务社区青年关爱行动阳光金晖暖心夜校abcXY -", min_size=1, max_size=10).map(str.strip).filter(bool)
 DATES = st.dates(date(2018, 1, 1), date(2024, 12, 31))
@@ -371,11 +371,19 @@ class ParallelEditSequences(EditSequences):
 
     def __init__(self) -> None:
         super().__init__()
-        self.threshold = pool.PARALLEL_MIN
+        self.threshold, self.executor = pool.PARALLEL_MIN, pool.ProcessPoolExecutor
         pool.PARALLEL_MIN = 1  # the small site renders in forked workers too
+        real = self.executor
+
+        class Counting(real):  # type: ignore[misc, valid-type]
+            def __init__(self, workers: int, **kwargs: Any) -> None:
+                RAN["pools"] += 1
+                super().__init__(workers, **kwargs)
+
+        pool.ProcessPoolExecutor = Counting
 
     def teardown(self) -> None:
-        pool.PARALLEL_MIN = self.threshold
+        pool.PARALLEL_MIN, pool.ProcessPoolExecutor = self.threshold, self.executor
         super().teardown()
 
 
@@ -396,5 +404,7 @@ def test_incremental_build_equals_clean_build_after_random_edits(machine: type[E
     machine.TestCase().runTest()
     ran = {key: RAN[key] - before[key] for key in RAN}
     assert ran["sequences"] >= 1
+    if machine.jobs > 1:
+        assert ran["pools"] > 0, "the -j 2 builds rendered in forked workers"
     if EXAMPLES:
-        print(f"\n{machine.__name__}: {ran['sequences']} edit sequences, {ran['edits']} edits, no difference")
+        print(f"\n{machine.__name__}: {ran['sequences']} edit sequences, {ran['edits']} edits, {ran['pools']} process pools, no difference")
