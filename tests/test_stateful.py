@@ -128,6 +128,7 @@ class EditSequences(RuleBasedStateMachine):
         self._write_yaml(path, record)
         self._edited()
 
+    @precondition(lambda self: len(self._projects()) > 0)  # every project may have been deleted
     @rule(data=st.data())
     def edit_a_project(self, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(self._files("projects")))
@@ -187,6 +188,7 @@ class EditSequences(RuleBasedStateMachine):
         self._write_front(path, front, body)
         self._edited()
 
+    @precondition(lambda self: len(self._files("pages")) > 0)  # every page may have been deleted
     @rule(data=st.data())
     def edit_a_page(self, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(self._files("pages")))
