@@ -1,9 +1,11 @@
-"""The dev server: serves only OUT, injects the reload script, never drops a save."""
+"""The dev server: the site in memory, pages rendered on request and equal to a clean build's,
+only the site's outputs served, the reload script injected, no save dropped, OUT never written."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import build
+from sitegen.serve.resident import Resident
 from sitegen.serve.server import EVENTS_PATH, DevServer
 from sitegen.write.writer import work_area
 from tests.conftest import ROOT, copy_site
@@ -102,21 +105,30 @@ def test_serves_the_site_under_its_base_path(served: DevServer) -> None:
     assert _get(served, "/elsewhere/")[0] == 404
 
 
-def test_the_script_is_injected_but_not_written(served: DevServer) -> None:
+def test_pages_are_a_clean_builds_files_with_the_script_and_out_is_never_written(served: DevServer, tmp_path: Path) -> None:
+    clean = build(served.src, tmp_path / "clean")
+    assert clean.ok
     _, _, body = _get(served, "/volunteer/")
-    on_disk = (served.out / "index.html").read_bytes()
-    assert EVENTS_PATH.encode() in body
-    assert EVENTS_PATH.encode() not in on_disk
-    assert body.replace(served.inject(b"</body>")[: -len(b"</body>")], b"", 1) == on_disk
-    for path in served.out.rglob("*"):
-        if path.is_file():
-            assert b"__sitegen" not in path.read_bytes(), path
+    on_disk = (tmp_path / "clean" / "index.html").read_bytes()
+    assert EVENTS_PATH.encode() in body and EVENTS_PATH.encode() not in on_disk
+    assert body.replace(served_script(served), b"", 1) == on_disk
+    for file in ("feed.xml", "sitemap.xml", "data/projects.json", "assets/site.css"):
+        status, _, body = _get(served, "/volunteer/" + file)
+        assert status == 200 and body == (tmp_path / "clean" / file).read_bytes(), file
+    assert not served.out.exists() and not work_area(served.out).exists()
 
 
-def test_nothing_outside_out_is_served(served: DevServer, tmp_path: Path) -> None:
+def served_script(server: DevServer) -> bytes:
+    from sitegen.serve.handler import inject
+
+    return inject(b"</body>", server.hub.generation)[: -len(b"</body>")]
+
+
+def test_nothing_outside_the_site_is_served(served: DevServer, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("top secret", encoding="utf-8")
-    (served.out / "escape").symlink_to(tmp_path)  # a symlink pointing out of OUT
+    served.out.mkdir(parents=True)
+    (served.out / "escape").symlink_to(tmp_path)  # a symlink in OUT pointing out of it
     for path in (
         "/volunteer/../secret.txt",
         "/volunteer/../../secret.txt",
@@ -125,11 +137,14 @@ def test_nothing_outside_out_is_served(served: DevServer, tmp_path: Path) -> Non
         "/volunteer/..%2fsecret.txt",
         "/volunteer/..%5csecret.txt",
         "/volunteer/escape/secret.txt",
+        "/volunteer/output/escape/secret.txt",
+        "/volunteer/sitegen.yaml",
+        "/volunteer/content/pages/about.md",
         "/volunteer/%00",
     ):
         status, _, body = _get(served, path)
         assert status in (403, 404), path
-        assert b"top secret" not in body, path
+        assert b"top secret" not in body and b"base_url" not in body, path
 
 
 def test_two_quick_saves_both_show_up(served: DevServer) -> None:
@@ -176,36 +191,27 @@ def test_output_and_cache_changes_do_not_trigger_rebuilds(served: DevServer) -> 
     assert not served._ignored(str(served.src / "sitegen.yaml"))
 
 
-def test_rebuilds_remake_a_quick_search_index_and_keep_a_slow_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A preview keeps its index current while indexing is quick (the demo: about a second);
-    indexing a national site takes seconds a preview should not wait for, and then each rebuild
-    that keeps the old index says so."""
+def test_search_uses_the_last_builds_index_and_says_so(tmp_path: Path) -> None:
+    """The preview never indexes: the search page and /pagefind/ come from the last `sitegen
+    build`, and the page says so (or that there is no index yet)."""
     src = copy_site(ROOT, tmp_path)
-    server = DevServer(src, tmp_path / "out", "127.0.0.1", 0)
-    story = next((src / "content" / "stories").glob("*.md"))
-    monkeypatch.setattr("sitegen.serve.server.INDEX_BUDGET", 60.0)  # however busy this machine is
+    out = src / "output"
+    server = DevServer(src, out, "127.0.0.1", 0)
     try:
-        first = server.rebuild()
-        assert first.ok and first.search_index is not None and not first.search_index.reused
-        assert server.searchable and not server.keeps_index
-        story.write_text(story.read_text(encoding="utf-8") + "\n新的一段甲。\n", encoding="utf-8")
-        again = server.rebuild()
-        assert again.ok and again.search_index is not None
-        assert not again.search_index.reused and not again.search_index.stale  # remade
-        monkeypatch.setattr("sitegen.serve.server.INDEX_BUDGET", 0.0)  # as if indexing were slow
-        assert server.keeps_index
-        story.write_text(story.read_text(encoding="utf-8") + "\n新的一段乙。\n", encoding="utf-8")
-        kept = server.rebuild()
-        assert kept.ok and kept.search_index is not None and kept.search_index.reused and kept.search_index.stale
-        assert kept.pages - kept.reused >= 1  # the edit itself shows at once
-        unchanged = server.rebuild()
-        assert unchanged.search_index is not None and unchanged.search_index.stale  # still behind
+        assert server.load().ok and server.searchable
+        page = server.answer("search/index.html")
+        assert isinstance(page, bytes)
+        from sitegen.serve.handler import NO_INDEX_NOTICE, locate, search_notice
+
+        assert NO_INDEX_NOTICE.encode() in search_notice(server, page)
+        assert locate(server, "/pagefind/pagefind-entry.json")[0] == 404
+        assert build(src, out).ok
+        noted = search_notice(server, page).decode()
+        assert "上次完整构建（sitegen build，" in noted and NO_INDEX_NOTICE not in noted
+        status, file = locate(server, "/pagefind/pagefind-entry.json")
+        assert status == 200 and server.answer(file) == out / "pagefind" / "pagefind-entry.json"
     finally:
         server.httpd.server_close()
-    # `sitegen build` afterwards remakes it, though no page changed since
-    rebuilt = build(src, tmp_path / "out")
-    assert rebuilt.search_index is not None and not rebuilt.search_index.reused
-    assert not (tmp_path / "out/pagefind/sitegen-stale").exists()
 
 
 def test_config_edits_and_a_new_templates_folder_are_seen(served: DevServer) -> None:
@@ -229,36 +235,109 @@ def test_config_edits_and_a_new_templates_folder_are_seen(served: DevServer) -> 
         events.close()
 
 
-def test_a_crash_of_the_build_is_shown_and_the_builder_keeps_going(served: DevServer, monkeypatch) -> None:
-    """A bug in sitegen during a rebuild becomes an `internal` diagnostic in the overlay; the
-    builder thread survives and the next save builds again."""
-    import sitegen.serve.server as server_module
-
+def test_a_crash_while_updating_is_shown_and_the_updater_keeps_going(served: DevServer, monkeypatch) -> None:
+    """A bug in sitegen during an update becomes an `internal` diagnostic in the overlay; the
+    updater thread survives and the next save updates again."""
     events = Events(served)
-    real = server_module.build
-    monkeypatch.setattr(server_module, "build", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("boom")))
+    real = served.resident.update
+    monkeypatch.setattr(served.resident, "update", lambda paths: (_ for _ in ()).throw(RuntimeError("boom")))
     page = served.src / "content" / "pages" / "about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n崩溃前的一句。\n", encoding="utf-8")
     state = events.wait_for(lambda s: not s["ok"], "for the crash")
     assert any("[internal]" in line and "boom" in line for line in state["diagnostics"])
-    monkeypatch.setattr(server_module, "build", real)
+    monkeypatch.setattr(served.resident, "update", real)
     page.write_text(page.read_text(encoding="utf-8") + "\n恢复后的一句。\n", encoding="utf-8")
-    events.wait_for(lambda s: s["ok"] and s["generation"] >= 2, "for the rebuild after the crash")
-    assert "恢复后的一句" in (served.out / "about" / "index.html").read_text(encoding="utf-8")
+    events.wait_for(lambda s: s["ok"] and s["generation"] >= 2, "for the update after the crash")
+    _poll(served, "/volunteer/about/", "恢复后的一句".encode())
     events.close()
+
+
+def test_a_template_mistake_shows_when_its_page_is_asked_for(served: DevServer) -> None:
+    events = Events(served)
+    try:
+        events.wait_for(lambda s: s["ok"], "initial")
+        page = ROOT / "themes" / "default" / "templates" / "page.html"
+        override = served.src / "templates" / "page.html"
+        override.parent.mkdir()
+        text = page.read_text(encoding="utf-8")
+        override.write_text(text.replace("{% block content %}", "{% block content %}{{ no_such_thing.at_all }}"), encoding="utf-8")
+        time.sleep(1.0)  # the folder is watched, the update is done: nothing is rendered yet
+        status, _, body = _get(served, "/volunteer/about/")
+        assert status == 500 and EVENTS_PATH.encode() in body
+        failed = events.wait_for(lambda s: not s["ok"], "the template error")
+        assert any("[template]" in line and "page.html" in line for line in failed["diagnostics"])
+        override.write_text(text.replace("{% block content %}", "{% block content %}FIXEDTEMPLATE"), encoding="utf-8")
+        _poll(served, "/volunteer/about/", b"FIXEDTEMPLATE")
+    finally:
+        events.close()
 
 
 def test_serve_drafts_previews_drafts(tmp_path: Path) -> None:
     src = copy_site("small", tmp_path)
     story = src / "content/stories/draft-one.md"
     story.write_text("---\ntitle: 草稿事迹\ndate: 2021-03-01\ndraft: true\n---\n\n正文。\n", encoding="utf-8")
-    plain = DevServer(src, tmp_path / "plain", "127.0.0.1", 0)
-    drafts = DevServer(src, tmp_path / "drafts", "127.0.0.1", 0, drafts=True)
-    try:
-        assert plain.rebuild().ok and not (tmp_path / "plain/stories/draft-one").exists()
-        assert drafts.rebuild().ok
-        page = (tmp_path / "drafts/stories/draft-one/index.html").read_text(encoding="utf-8")
-        assert "草稿事迹" in page and "草稿</span>" in page  # marked as a draft
-    finally:
-        plain.httpd.server_close()
-        drafts.httpd.server_close()
+    plain, drafts = Resident(src), Resident(src, include_drafts=True)
+    assert plain.start().ok and not plain.has("stories/draft-one/index.html")
+    assert drafts.start().ok
+    page = drafts.answer("stories/draft-one/index.html")
+    assert isinstance(page, bytes)
+    assert "草稿事迹" in page.decode() and "草稿</span>" in page.decode()  # marked as a draft
+
+
+def _outputs(resident: Resident) -> dict[str, bytes]:
+    found = {}
+    for file in resident.outputs():
+        answer = resident.answer(file)
+        assert isinstance(answer, bytes | Path), (file, answer)
+        found[file] = answer.read_bytes() if isinstance(answer, Path) else answer
+    return found
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_every_page_served_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
+    """Edits of every kind, each read alone (`update`): every output the resident site answers,
+    kept or rendered again, is the file a clean build of the same sources writes."""
+    src = copy_site("small", tmp_path)
+    resident = Resident(src)
+    assert resident.start().ok
+    _outputs(resident)  # every page kept: the edits must drop exactly the stale ones
+    story = src / "content/stories/story-2.md"
+    association = src / "content/associations/330106.yaml"
+    about = src / "content/pages/about.md"
+    template = src / "templates/story.html"
+    edits = [
+        (story, lambda: story.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: 改过的", 1), encoding="utf-8")),
+        (association, lambda: association.write_text(association.read_text(encoding="utf-8").replace("name: ", "name: 新", 1), encoding="utf-8")),
+        (template, lambda: (template.parent.mkdir(exist_ok=True), template.write_text((ROOT / "themes/default/templates/story.html").read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<p>模板改动</p>"), encoding="utf-8"))),
+        (src / "content/stories/new-one.md", lambda: (src / "content/stories/new-one.md").write_text("---\ntitle: 新事迹\ndate: 2024-05-01\ntags: [社区]\n---\n\n新的正文，见[项目](/projects/)。\n", encoding="utf-8")),
+        (about, lambda: about.unlink()),
+        (src / "static/extra/a.txt", lambda: ((src / "static/extra").mkdir(parents=True, exist_ok=True), (src / "static/extra/a.txt").write_text("一个文件\n", encoding="utf-8"))),
+    ]
+    for number, (path, edit) in enumerate(edits):
+        edit()
+        outcome = resident.update([path])
+        assert outcome.ok, [d.format_text() for d in outcome.diagnostics]
+        clean_src = tmp_path / f"clean-{number}"
+        shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns(".sitegen-cache", "output"))
+        assert build(clean_src, tmp_path / f"clean-out-{number}").ok
+        mine, theirs = _outputs(resident), _tree(tmp_path / f"clean-out-{number}")
+        assert mine.keys() == theirs.keys(), sorted(mine.keys() ^ theirs.keys())
+        assert [file for file in theirs if mine[file] != theirs[file]] == [], path
+
+
+def test_a_save_drops_only_the_pages_that_read_what_changed(tmp_path: Path) -> None:
+    src = copy_site("small", tmp_path)
+    resident = Resident(src)
+    assert resident.start().ok
+    before = {file: resident.answer(file) for file in ("stories/story-1/index.html", "stories/story-2/index.html", "about/index.html")}
+    story = src / "content/stories/story-2.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n追加的一句。\n", encoding="utf-8")
+    assert resident.update([story]).ok
+    after = {file: resident.answer(file) for file in before}
+    assert after["stories/story-1/index.html"] is before["stories/story-1/index.html"]  # kept
+    assert after["about/index.html"] is before["about/index.html"]
+    assert after["stories/story-2/index.html"] != before["stories/story-2/index.html"]
+    assert "追加的一句".encode() in after["stories/story-2/index.html"]

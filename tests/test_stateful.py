@@ -4,7 +4,9 @@ incremental build that must equal a clean build byte for byte.
 A hypothesis state machine edits a small site as editors do (every field of every record kind,
 templates, the config, static files; adds, deletes and renames) and after every edit compares
 `sitegen build` into the same OUT with its cache against a build of a fresh copy. It runs with
-`-j 1` and with `-j 2` with the parallel threshold lowered, so the forked workers really render.
+`-j 1` and with `-j 2` with the parallel threshold lowered, so the forked workers really render,
+and against `sitegen serve`'s resident site, told which files changed, whose every answer
+(kept from an earlier edit or rendered again) must be the clean build's file.
 
 The default run is small so the suite stays fast. A longer one:
     SITEGEN_STATEFUL_EXAMPLES=200 SITEGEN_STATEFUL_STEPS=20 python -m pytest tests/test_stateful.py
@@ -31,6 +33,7 @@ from sitegen.build import build
 from sitegen.incremental.store import CACHE_DIR
 from sitegen.render import pool
 from sitegen.render.theme import packaged_theme
+from sitegen.serve.resident import Resident
 
 EXAMPLES = int(os.environ.get("SITEGEN_STATEFUL_EXAMPLES", "0"))
 STEPS = int(os.environ.get("SITEGEN_STATEFUL_STEPS", "0"))
@@ -121,6 +124,7 @@ class EditSequences(RuleBasedStateMachine):
         elif field == "status":
             record["status"] = data.draw(st.sampled_from(["active", "preparing"]))
             record.setdefault("founded", date(2020, 1, 1))
+            record.pop("dissolved", None)  # only a dissolved association has the date
         elif field == "teams":
             record["teams"] = [{"name": data.draw(WORDS) + "志愿服务队", "type": data.draw(st.sampled_from(["学校", "社区", "企业"])), "members": data.draw(st.integers(1, 99))}]
         else:
@@ -188,7 +192,7 @@ class EditSequences(RuleBasedStateMachine):
         self._write_front(path, front, body)
         self._edited()
 
-    @precondition(lambda self: len(self._files("pages")) > 0)  # every page may have been deleted
+    @precondition(lambda self: len(self._files("pages")) > 0)  # delete_a_page may delete the last
     @rule(data=st.data())
     def edit_a_page(self, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(self._files("pages")))
@@ -389,6 +393,48 @@ class ParallelEditSequences(EditSequences):
         super().teardown()
 
 
+class ServedEditSequences(EditSequences):
+    """The same edits seen by `sitegen serve`'s resident site, told only which files changed:
+    every output it answers, kept from before the edit or rendered again, equals a clean build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resident: Resident | None = None
+        self.seen: dict[str, bytes] = {}
+
+    @invariant()
+    def incremental_equals_clean(self) -> None:
+        if not self.src.exists():
+            return
+        now = {name: data for name, data in _tree(self.src).items() if not name.startswith(CACHE_DIR)}
+        if self.resident is None:
+            self.resident = Resident(self.src)
+            outcome = self.resident.start()
+        else:
+            changed = {name for name in now.keys() | self.seen.keys() if now.get(name) != self.seen.get(name)}
+            outcome = self.resident.update(self.src / name for name in changed)
+        self.seen = now
+        clean_src = self.root / f"clean-{self.builds}"
+        shutil.copytree(self.src, clean_src, ignore=shutil.ignore_patterns(CACHE_DIR))
+        clean_out = self.root / f"clean-out-{self.builds}"
+        clean = build(clean_src, clean_out, jobs=1)
+        self.builds += 1
+        errors = [d.format_text() for d in clean.diagnostics if d.is_error]
+        assert not errors, f"the edits made an invalid site (a bug of this test): {errors}"
+        relative = lambda diagnostics, root: sorted(d.format_text().replace(str(root), "SRC") for d in diagnostics)  # noqa: E731
+        assert relative(outcome.diagnostics, self.src) == relative(clean.diagnostics, clean_src)
+        theirs = _tree(clean_out)
+        assert sorted(self.resident.outputs()) == sorted(theirs), f"files differ: {sorted(set(self.resident.outputs()) ^ theirs.keys())[:5]}"
+        stale = []
+        for name, data in theirs.items():
+            answer = self.resident.answer(name)
+            if (answer.read_bytes() if isinstance(answer, Path) else answer) != data:
+                stale.append(name)
+        assert not stale, f"serve answers differently from a clean build for {stale[:5]}"
+        shutil.rmtree(clean_src)
+        shutil.rmtree(clean_out)
+
+
 def _settings(examples: int, steps: int) -> settings:
     return settings(
         max_examples=EXAMPLES or examples,
@@ -399,7 +445,11 @@ def _settings(examples: int, steps: int) -> settings:
     )
 
 
-@pytest.mark.parametrize("machine, examples, steps", [(EditSequences, 4, 6), (ParallelEditSequences, 2, 4)], ids=["j1", "j2"])
+@pytest.mark.parametrize(
+    "machine, examples, steps",
+    [(EditSequences, 4, 6), (ParallelEditSequences, 2, 4), (ServedEditSequences, 3, 6)],
+    ids=["j1", "j2", "serve"],
+)
 def test_incremental_build_equals_clean_build_after_random_edits(machine: type[EditSequences], examples: int, steps: int) -> None:
     before = dict(RAN)
     machine.TestCase.settings = _settings(examples, steps)

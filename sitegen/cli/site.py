@@ -113,42 +113,36 @@ class _ProgressLine:
             self.shown = False
 
 
-STALE_INDEX = (
-    "站内搜索的索引未更新（站点较大，建索引超过 3 秒，预览时不再等待）：刚才的修改暂时搜不到，"
-    "其他内容照常可搜；要更新索引，请停止后重新运行 sitegen serve，或运行 sitegen build。"
-)
-
-
 @click.command("serve")
 @SRC_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只在本机可访问）")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选一个空闲端口）")
 @click.option("--drafts", is_flag=True, help="也显示草稿（draft: true 的事迹和页面），供发布前预览")
 def serve_command(src: Path, host: str, port: int, drafts: bool) -> None:
-    """预览：构建到 SRC/output 并在本机提供访问，修改内容、模板或配置后自动重新构建并刷新页面。"""
+    """预览：载入站点后在本机提供访问，页面在浏览器打开时才生成；修改内容、模板或配置后只重新读取改动的文件并刷新页面。不写输出目录。"""
     from sitegen.serve.server import DevServer  # watchfiles is only needed here
 
     src = existing_src(src)
     out = checked_out(src, src / "output")
 
-    def report(result) -> None:
-        print_diagnostics(result.diagnostics)
-        if result.ok and result.site is not None:
-            click.echo(f"已构建 {result.pages} 个页面，用时 {result.seconds:.2f} 秒", err=True)
-            if result.search_index is not None and result.search_index.stale:
-                click.echo(STALE_INDEX, err=True)
-        else:
-            click.echo(f"构建失败：{summary(result.diagnostics)}。继续提供上一次的输出，修改后会自动重新构建。", err=True)
+    def report(outcome) -> None:
+        print_diagnostics(outcome.diagnostics)
+        if not outcome.ok:
+            click.echo(f"有错误：{summary(outcome.diagnostics)}。继续提供上一次没有错误的版本，修改后会自动重新检查。", err=True)
+        elif outcome.full:
+            click.echo(f"已载入站点：{outcome.pages} 个页面，在浏览器打开时生成，用时 {outcome.seconds:.2f} 秒", err=True)
+        elif outcome.pages:
+            click.echo(f"已更新（{outcome.seconds:.2f} 秒）", err=True)
 
     try:
-        server = DevServer(src, out, host, port, report=report, drafts=drafts)
+        server = DevServer(src, out, host, port, report=report, drafts=drafts, jobs=min(2, os.cpu_count() or 1), freeze=True)
     except OSError as exc:
         raise click.UsageError(f"无法监听 {host}:{port}：{exc.strerror or exc}") from None
     click.echo(f"预览地址：{server.url}（按 Ctrl+C 停止）", err=True)
     if drafts:
         click.echo("草稿也会显示（--drafts）：预览中看到的草稿，发布的网站上没有，删去 draft 一行后才发布。", err=True)
     if server.searchable:
-        click.echo("站内搜索的索引随每次重新构建更新（站点很大、建索引超过 3 秒时除外，届时会另行提示）。", err=True)
+        click.echo("预览中的站内搜索用的是上次 sitegen build 生成的索引，不随预览更新；要搜到新的修改，请运行 sitegen build。", err=True)
     server.serve_forever()
 
 

@@ -130,6 +130,7 @@ def _ascii_words(chunk: str) -> list[str]:
     return _ASCII_WORD_RE.findall(folded.lower())
 
 
+@functools.lru_cache(maxsize=4096)  # a long-lived process (serve) asks for the same tags on every link
 def tag_slug(tag: str) -> str:
     """ASCII slug of a tag: hyphenated pinyin syllables and lowercase ASCII words.
 

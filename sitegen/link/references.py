@@ -103,11 +103,12 @@ def check_project_ref(record: Record, projects: Mapping[str, Record], quiet: set
     slug = record.data.project
     if slug is None or slug in quiet:
         return []
-    line, col = record.position("project")
     target = projects.get(slug)
     if target is None:
+        line, col = record.position("project")  # only when reported: it parses the file again
         return [error(record.path, line, col, "unknown-reference", f"项目“{slug}”不存在：content/projects/ 下没有 {slug}.yaml，请核对项目文件名")]
     host = target.data.association
     if record.data.association and host != record.data.association:
+        line, col = record.position("project")
         return [warning(record.path, line, col, "reference-mismatch", f"项目“{slug}”由协会 {host} 承办，与本文的 association {record.data.association} 不一致，请核对")]
     return []

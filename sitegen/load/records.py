@@ -85,21 +85,30 @@ def load_records(src: Path, config: SiteConfig, divisions: DivisionTable, cache:
     records: list[Record] = []
     failed: set[tuple[str, str]] = set()
     for source in sources:
-        loaded = cache.get(source) if cache is not None else None
-        if loaded is None:
-            loaded = load_record(source, context)
-            if cache is not None:
-                cache.put(source, loaded)
-        record, problems = loaded
+        record, problems, claimed = load_file(source, src, context, cache)
         diagnostics.extend(problems)
         if record is not None:
-            diagnostics.extend(check_record(record, src))
-            diagnostics.extend(registry.check(record, divisions))
             records.append(record)
-        else:
-            failed.update((source.kind, key) for key in claimed_keys(source))
+        failed.update(claimed)
     diagnostics.extend(registry.duplicate_serials(records))
     return Loaded(records, frozenset(failed), diagnostics)
+
+
+def load_file(
+    source: SourceFile, src: Path, context: dict[str, Any], cache: LoadCache | None = None
+) -> tuple[Record | None, list[Diagnostic], set[tuple[str, str]]]:
+    """One file, checked alone: its record (None if it failed), its problems, and the
+    (kind, key) it would have had if it failed. `load_records` runs it for every file; the
+    dev server again for the file saved. Rules across files (duplicate serials) are not here."""
+    loaded = cache.get(source) if cache is not None else None
+    if loaded is None:
+        loaded = load_record(source, context)
+        if cache is not None:
+            cache.put(source, loaded)
+    record, problems = loaded
+    if record is None:
+        return None, list(problems), {(source.kind, key) for key in claimed_keys(source)}
+    return record, [*problems, *check_record(record, src), *registry.check(record, context["divisions"])], set()
 
 
 _REGION_LINE_RE = re.compile(r"""^region[ \t]*[:：][ \t]*["']?(\d{6})\b""", re.MULTILINE)

@@ -98,41 +98,55 @@ def discover(src: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     files: list[SourceFile] = []
     diagnostics: list[Diagnostic] = []
     root = src.resolve()
-    for kind, (folder, suffix) in KINDS.items():
+    for kind, (folder, _suffix) in KINDS.items():
         directory = src / "content" / folder
         if not directory.is_dir():
             continue
         # resolving every path costs a system call per folder level; only links can lead out
         inside = directory.resolve().is_relative_to(root)
-        for path in sorted(directory.iterdir()):
+        for path in sorted(directory.iterdir(), key=lambda p: p.name):  # Path order, without its cost
             if path.name.startswith(".") or not path.is_file():
                 continue
-            if not (inside and not path.is_symlink()) and not path.resolve().is_relative_to(root):
-                diagnostics.append(error(path, 1, 1, "file-name", "这是指向站点目录之外的符号链接，不会被读取；请把文件本身放进 content/"))
-                continue
-            if path.suffix != suffix:
-                diagnostics.append(
-                    warning(
-                        path,
-                        1,
-                        1,
-                        "file-name",
-                        f"此目录只读取 {suffix} 文件，本文件被忽略；如需发布请改名为 {path.stem}{suffix}",
-                    )
-                )
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                diagnostics.append(error(path, 1, 1, "encoding", f"无法读取文件（{exc.strerror}），请检查文件权限"))
-                continue
-            text, problems = decode(data, path)
+            found, problems = _read(src, root, path, kind, inside)
             diagnostics.extend(problems)
-            if text is None:
-                continue
-            rel = path.relative_to(src).as_posix()
-            files.append(SourceFile(path, rel, kind, path.stem, text))
+            if found is not None:
+                files.append(found)
     return files, diagnostics
+
+
+def source_of(src: Path, path: Path) -> tuple[SourceFile | None, list[Diagnostic]] | None:
+    """One file as `discover` reads it (the dev server reads again only the file saved), or
+    None when `path` is no content file: not in a kind's folder, hidden, a folder, or gone."""
+    parent = path.parent
+    kind = next((k for k, (folder, _) in KINDS.items() if parent == src / "content" / folder), None)
+    if kind is None or path.name.startswith(".") or not path.is_file():
+        return None
+    root = src.resolve()
+    return _read(src, root, path, kind, parent.resolve().is_relative_to(root))
+
+
+def _read(src: Path, root: Path, path: Path, kind: str, inside: bool) -> tuple[SourceFile | None, list[Diagnostic]]:
+    suffix = KINDS[kind][1]
+    if not (inside and not path.is_symlink()) and not path.resolve().is_relative_to(root):
+        return None, [error(path, 1, 1, "file-name", "这是指向站点目录之外的符号链接，不会被读取；请把文件本身放进 content/")]
+    if path.suffix != suffix:
+        return None, [
+            warning(
+                path,
+                1,
+                1,
+                "file-name",
+                f"此目录只读取 {suffix} 文件，本文件被忽略；如需发布请改名为 {path.stem}{suffix}",
+            )
+        ]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(path, 1, 1, "encoding", f"无法读取文件（{exc.strerror}），请检查文件权限")]
+    text, problems = decode(data, path)
+    if text is None:
+        return None, problems
+    return SourceFile(path, path.relative_to(src).as_posix(), kind, path.stem, text), problems
 
 
 def split_front_matter(source: SourceFile) -> tuple[FrontMatter | None, list[Diagnostic]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -22,7 +22,7 @@ from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
 from sitegen.render.artifact import Content, Deflated
 from sitegen.render.markdown_render import link_targets
-from sitegen.render.markdown_stage import markdown_texts
+from sitegen.render.markdown_stage import MarkdownText, markdown_texts
 
 _ID_RE = re.compile(r"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 
@@ -34,12 +34,13 @@ class Target:
     fragment: str
 
 
-def check_links(site: Site, files: Mapping[str, Content]) -> list[Diagnostic]:
+def check_links(site: Site, files: Mapping[str, Content], texts: Iterable[MarkdownText] | None = None) -> list[Diagnostic]:
     """A located `broken-link` error for each link to a page, file or anchor that does not
-    exist; a warning for a link to a draft (it breaks on the published site)."""
+    exist; a warning for a link to a draft (it breaks on the published site). With `texts`,
+    the links of those texts alone (the dev server, after a save), else of every text."""
     problems: list[Diagnostic] = []
     anchors = _Anchors(files)
-    for found in markdown_texts(site):
+    for found in markdown_texts(site) if texts is None else texts:
         own = _own_route(found.record)
         for offset, raw in link_targets(found.text):
             target = resolve(raw, own, site.config.base_path, files)

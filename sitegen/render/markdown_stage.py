@@ -9,7 +9,7 @@ the position of its value is looked up only when a warning needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -90,15 +90,20 @@ class RenderedMarkdown:
         markdown_of(record)  # reading the text is reading the record
         return self._html.get((record.kind, record.key), "")
 
+    @property
+    def fragments(self) -> Mapping[tuple[str, str], str]:
+        """The HTML by (kind, key), for a long-lived process to update after a save."""
+        return self._html
+
 
 def render_markdown(
-    site: Site, cache: MarkdownCache | None = None, jobs: int = 1
+    site: Site, cache: MarkdownCache | None = None, jobs: int = 1, texts: Iterable[MarkdownText] | None = None
 ) -> tuple[RenderedMarkdown, list[Diagnostic]]:
-    """Render every record's Markdown, collecting unsafe-HTML warnings. With a cache, a text
-    rendered cleanly by an earlier build is taken from it."""
+    """Render every record's Markdown (or only `texts`), collecting unsafe-HTML warnings. With
+    a cache, a text rendered cleanly by an earlier build is taken from it."""
     html: dict[tuple[str, str], str] = {}
     todo: list[tuple[MarkdownText, str]] = []  # (text, cache key)
-    for found in markdown_texts(site):
+    for found in markdown_texts(site) if texts is None else texts:
         record = found.record
         key = cache.key(found.text) if cache is not None else ""
         cached = cache.get(key) if cache is not None else None

@@ -258,7 +258,7 @@ def render_pages(
         artifact = Artifact(job.route, reuse.out / urls.output_file(job.route), kept.inputs)
         result.files.append(artifact)
         result.reused += artifact.is_page
-    made = fork_map(lambda job: _make(renderer, job), todo, workers, progress)
+    made = fork_map(lambda job: make(renderer, job), todo, workers, progress)
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
     for job, (output, found) in zip(todo, made, strict=True):
         if isinstance(output, Diagnostic):
@@ -274,7 +274,7 @@ def render_pages(
     return result
 
 
-def _make(renderer: PageRenderer, job: Job) -> Made:
+def make(renderer: PageRenderer, job: Job) -> Made:
     """One output, recording what it read. Every output reads the config (its base path)."""
     with recording() as found:
         read(CONFIG)

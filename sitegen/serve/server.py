@@ -1,57 +1,50 @@
-"""`sitegen serve`: build, serve OUT on loopback, watch SRC, rebuild, reload the open pages.
+"""`sitegen serve`: the site in memory, pages rendered on request, open pages reloaded on save.
+
+The site is loaded, validated and linked once (resident.py) and each page rendered when the
+browser asks for it; a save reads again only the files saved. Nothing is written to OUT: the
+preview of a national ledger answers its first page in seconds instead of after a full build,
+and a save shows in about a second instead of after a rebuild of the whole site.
 
 Why watchfiles and a server-sent-events endpoint, not livereload (the design card's first
 choice): livereload 2.7.1 *drops* any change that arrives within 3 s of the previous reload
 (`DEFAULT_RELOAD_TIME`) and polls every 800 ms without pyinotify, so an editor who saves twice
-quickly keeps looking at a stale page. The bar is that every save
-shows up. Here the watcher thread only marks the site dirty; the builder thread debounces a
-burst into one rebuild, and a save that arrives while a rebuild runs marks the site dirty again,
-so another rebuild follows: nothing is dropped. The browser side is the stdlib
-`http.server` plus one `EventSource`, no dependency beyond watchfiles.
-
-serve stays thin: it calls the same `build()` as `sitegen build`, into the
-same OUT, atomically. The reload script is added to HTML responses as they are served, never
-written to OUT, so the built site is identical to `sitegen build`'s. A failed build leaves the
-previous output in place (the writer guarantees it) and pushes its diagnostics to the open
-pages, which show them in an overlay.
-
-Only files under OUT are served: the request path is decoded, `..` segments are refused, and
-the resolved target (symlinks followed) must lie inside OUT.
+quickly keeps looking at a stale page. The bar is that every save shows up. Here the watcher
+threads collect the paths that changed; the updater thread debounces a burst into one update,
+and a save that arrives while an update runs is collected for the next: nothing is dropped.
+The browser side is the stdlib `http.server` plus one `EventSource`, no dependency beyond
+watchfiles. A site with errors keeps the last good one served and pushes its diagnostics to
+the open pages, which show them in an overlay.
 """
 
 from __future__ import annotations
 
+import gc
 import json
-import mimetypes
 import queue
 import threading
 import time
 import traceback
-from collections.abc import Callable
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from sitegen.build import BuildResult, build
-from sitegen.diagnostics import error
+from sitegen.diagnostics import Diagnostic, error
 from sitegen.incremental.store import CACHE_DIR
 from sitegen.load.records import load_config
-from sitegen.render.theme import dev_asset
+from sitegen.serve import handler
+from sitegen.serve.handler import EVENTS_PATH, RELOAD_PATH
+from sitegen.serve.resident import Outcome, Resident
 from sitegen.write.writer import work_area
 
-EVENTS_PATH = "/__sitegen/events"
+__all__ = ["EVENTS_PATH", "RELOAD_PATH", "DevServer", "Hub", "Outcome"]
+
 # Folders of SRC whose files are inputs, watched recursively; SRC itself is watched one level
 # deep (sitegen.yaml, and these folders appearing).
 INPUT_DIRS = ("content", "static", "templates", "themes")
 
-DEBOUNCE = 0.1  # seconds of quiet after the last change before a rebuild starts
-PING = 15.0  # seconds between keep-alive comments on an idle event stream
-INDEX_BUDGET = 3.0  # seconds: a search index that takes longer is kept, not remade, on rebuilds
-
-RELOAD_PATH = "/__sitegen/reload.js"  # the default theme's dev/reload.js, served, never written
+DEBOUNCE = 0.02  # seconds of quiet after the last change before an update starts
 
 
 class Hub:
@@ -99,10 +92,11 @@ class _AnyOf:
 
 
 class DevServer:
-    """Build into `out`, serve it at http://host:port<base path>, rebuild on changes in `src`.
+    """Serve the site of `src` at http://host:port<base path>, update it on changes in `src`.
 
-    `start()` runs everything in daemon threads and returns; `stop()` ends them. `report` is
-    called with each BuildResult (the CLI prints diagnostics with it).
+    `start()` loads the site and runs everything in daemon threads; `stop()` ends them.
+    `report` is called with each Outcome (the CLI prints diagnostics with it). `out` is only
+    read: the search index of the last `sitegen build` is served from it.
     """
 
     def __init__(
@@ -111,15 +105,17 @@ class DevServer:
         out: Path,
         host: str = "127.0.0.1",
         port: int = 8000,
-        report: Callable[[BuildResult], None] | None = None,
+        report: Callable[[Outcome], None] | None = None,
         drafts: bool = False,
+        jobs: int = 1,
+        freeze: bool = False,
     ) -> None:
         self.src = Path(src).resolve()
-        self.drafts = drafts  # build drafts too (sitegen serve --drafts)
+        self.drafts = drafts  # show drafts too (sitegen serve --drafts)
         self.out = Path(out).resolve()
-        self.report = report or (lambda result: None)
-        self._built_once = False
-        self._index_seconds = 0.0  # how long the last search index took to make
+        self.report = report or (lambda outcome: None)
+        self.freeze = freeze  # a process of its own (the CLI): see `load`
+        self.resident = Resident(self.src, drafts, jobs)
         self.hub = Hub()
         self.base_path = "/"
         self.searchable = False  # the site has search (config `search`)
@@ -127,10 +123,10 @@ class DevServer:
         self._watching: list[Path] = []  # the input folders the recursive watcher covers
         self._rewatch = threading.Event()  # set: the set of input folders changed
         self._dirty = threading.Condition()
-        self._pending = False
+        self._paths: set[Path] = set()  # changed since the last update
         self._last_change = 0.0
         self._threads: list[threading.Thread] = []
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd = ThreadingHTTPServer((host, port), handler.handler(self))
         self.httpd.daemon_threads = True
         self._read_base_path()
 
@@ -140,39 +136,60 @@ class DevServer:
         return f"http://{host}:{port}{self.base_path}"
 
     @property
-    def keeps_index(self) -> bool:
-        """Whether the next rebuild keeps the search index it has instead of remaking it: once
-        making one has taken longer than INDEX_BUDGET (a national site), a preview does not wait
-        for it, and each such rebuild says so (BuildResult.search_index.stale)."""
-        return self._built_once and self._index_seconds > INDEX_BUDGET
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
-    # --- building ------------------------------------------------------------------------
+    # --- loading and updating ------------------------------------------------------------
 
     def _read_base_path(self) -> None:
-        config, _ = load_config(self.src)
+        config = self.resident.config
+        if config is None:
+            config, _ = load_config(self.src)
         if config is not None:
             self.base_path = config.base_path
             self.searchable = bool(config.search)
 
-    def rebuild(self) -> BuildResult:
-        """One build; its outcome goes to the open pages. Never raises."""
-        self._read_base_path()
+    def load(self) -> Outcome:
+        """Load the whole site; its outcome goes to the open pages. Never raises."""
+        outcome = self._guarded(self.resident.start)
+        if self.freeze:
+            # The loaded records live as long as the server: without this, every full pass of
+            # Python's cycle collector walks their millions of objects (a second at national
+            # scale, in the middle of an update). Replaced records are still freed.
+            gc.freeze()
+        return outcome
+
+    def update(self, paths: Iterable[Path]) -> Outcome:
+        """Read the changed files again; the outcome goes to the open pages. Never raises."""
+        changed = set(paths)
+        return self._guarded(lambda: self.resident.update(changed))
+
+    def _guarded(self, run: Callable[[], Outcome]) -> Outcome:
         try:
-            result = build(self.src, self.out, include_drafts=self.drafts, keep_index=self.keeps_index)
-            self._built_once = self._built_once or result.ok
-            index = result.search_index
-            if index is not None and not index.reused:
-                self._index_seconds = index.seconds
+            outcome = run()
         except Exception as exc:  # a bug in sitegen: show it, keep serving
             traceback.print_exc()
             message = f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者。"
-            result = BuildResult(diagnostics=[error(self.src, 1, 1, "internal", message)])
-        self.report(result)
-        if result.ok:
+            outcome = Outcome([error(self.src, 1, 1, "internal", message)])
+        self._read_base_path()
+        self.report(outcome)
+        if outcome.ok:
             self.hub.publish(True, [])
         else:
-            self.hub.publish(False, [d.format_text() for d in result.diagnostics])
-        return result
+            self.hub.publish(False, [d.format_text() for d in outcome.diagnostics if d.is_error])
+        return outcome
+
+    def answer(self, file: str) -> bytes | Path | Diagnostic | None:
+        """An output of the site (rendered now, or kept), or a file of the last search index."""
+        try:
+            found = self.resident.answer(file)
+        except Exception as exc:  # a bug in sitegen while rendering: the overlay says so
+            traceback.print_exc()
+            found = error(self.src, 1, 1, "internal", f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者。")
+        if isinstance(found, Diagnostic):
+            self.report(Outcome([found]))
+            self.hub.publish(False, [found.format_text()])
+        return found if found is not None else handler.index_file(self, file)
 
     def _ignored(self, path: str) -> bool:
         p = Path(path)
@@ -186,16 +203,16 @@ class DevServer:
     def _input_dirs(self) -> list[Path]:
         return [path for path in (self.src / name for name in INPUT_DIRS) if path.is_dir()]
 
-    def _changed(self) -> None:
+    def _changed(self, paths: Iterable[Path]) -> None:
         with self._dirty:
-            self._pending = True
+            self._paths.update(paths)
             self._last_change = time.monotonic()
             self._dirty.notify_all()
 
     def _watch(self) -> None:
         """Watch SRC itself (not recursively: the config, folders that appear) and each input
-        folder recursively. OUT lives in SRC, and watching it recursively would have the
-        watcher follow the tens of thousands of folders every build writes."""
+        folder recursively. OUT lives in SRC, and `sitegen build` writes tens of thousands of
+        folders into it that the watcher must not follow."""
         default = watchfiles.DefaultFilter()
 
         def wanted(change: watchfiles.Change, path: str) -> bool:
@@ -203,13 +220,13 @@ class DevServer:
 
         deep = threading.Thread(target=self._watch_inputs, args=(wanted,), daemon=True, name="sitegen-inputs")
         deep.start()
-        for _changes in watchfiles.watch(
+        for changes in watchfiles.watch(
             self.src, watch_filter=wanted, debounce=50, step=20, stop_event=self._stop,
             yield_on_timeout=False, raise_interrupt=False, recursive=False,
         ):
             if self._input_dirs() != self._watching:
                 self._rewatch.set()  # an input folder appeared or went: watch the new set
-            self._changed()
+            self._changed(Path(path) for _, path in changes)
         deep.join(timeout=5)
 
     def _watch_inputs(self, wanted: Callable[[watchfiles.Change, str], bool]) -> None:
@@ -221,33 +238,33 @@ class DevServer:
                 rewatch.wait(0.5)
                 continue
             if not first:
-                # files saved into a new folder before it was watched: build once more
-                threading.Timer(0.5, self._changed).start()
+                # files saved into a new folder before it was watched: read everything again
+                threading.Timer(0.5, self._changed, args=([self.src],)).start()
             first = False
-            for _changes in watchfiles.watch(
+            for changes in watchfiles.watch(
                 *self._watching, watch_filter=wanted, debounce=50, step=20, stop_event=_AnyOf(self._stop, rewatch),
                 rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
             ):
-                self._changed()
+                self._changed(Path(path) for _, path in changes)
 
-    def _builder(self) -> None:
+    def _updater(self) -> None:
         while not self._stop.is_set():
             with self._dirty:
-                while not self._pending and not self._stop.is_set():
+                while not self._paths and not self._stop.is_set():
                     self._dirty.wait(0.5)
                 if self._stop.is_set():
                     return
                 # debounce: wait until the burst has been quiet for DEBOUNCE seconds
                 while (quiet := time.monotonic() - self._last_change) < DEBOUNCE:
                     self._dirty.wait(DEBOUNCE - quiet)
-                self._pending = False  # a save from now on schedules another rebuild
-            self.rebuild()
+                paths, self._paths = self._paths, set()  # a save from now on: another update
+            self.update(paths)
 
     # --- running -------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.rebuild()
-        for target in (self.httpd.serve_forever, self._watch, self._builder):
+        self.load()
+        for target in (self.httpd.serve_forever, self._watch, self._updater):
             thread = threading.Thread(target=target, daemon=True, name=f"sitegen-{target.__name__}")
             thread.start()
             self._threads.append(thread)
@@ -270,131 +287,3 @@ class DevServer:
             pass
         finally:
             self.stop()
-
-    # --- serving -------------------------------------------------------------------------
-
-    def locate(self, raw_path: str) -> tuple[HTTPStatus, Path | str | None]:
-        """Map a request path to (200, file), (301/302, location) or (403/404, None)."""
-        path = urlsplit(raw_path).path
-        base = self.base_path
-        if not path.startswith(base):
-            if path in ("/", "") or path + "/" == base:
-                return HTTPStatus.FOUND, base
-            return HTTPStatus.NOT_FOUND, None
-        decoded = unquote(path[len(base):])
-        parts = [part for part in decoded.split("/") if part not in ("", ".")]
-        if "\x00" in decoded or "\\" in decoded or ".." in parts:
-            return HTTPStatus.FORBIDDEN, None
-        root = self.out
-        target = root.joinpath(*parts)
-        try:
-            resolved = target.resolve()
-        except (OSError, RuntimeError):
-            return HTTPStatus.NOT_FOUND, None
-        if not resolved.is_relative_to(root):
-            return HTTPStatus.FORBIDDEN, None
-        if resolved.is_dir():
-            if not path.endswith("/"):
-                return HTTPStatus.MOVED_PERMANENTLY, path + "/"
-            resolved = resolved / "index.html"
-            if not resolved.resolve().is_relative_to(root):
-                return HTTPStatus.FORBIDDEN, None
-        if not resolved.is_file():
-            return HTTPStatus.NOT_FOUND, None
-        return HTTPStatus.OK, resolved
-
-    def inject(self, html: bytes) -> bytes:
-        """Add the reload script (before </body>) to a page as it is served."""
-        script = f'<script src="{RELOAD_PATH}" data-generation="{self.hub.generation}" data-events="{EVENTS_PATH}"></script>\n'
-        data = script.encode("utf-8")
-        index = html.rfind(b"</body>")
-        return html[:index] + data + html[index:] if index >= 0 else html + data
-
-
-def _handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "sitegen-serve"
-
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-            pass  # quiet: the terminal shows builds, not every request
-
-        def do_HEAD(self) -> None:
-            self._respond(head=True)
-
-        def do_GET(self) -> None:
-            path = urlsplit(self.path).path
-            if path == EVENTS_PATH:
-                self._events()
-            elif path == RELOAD_PATH:
-                self._send(HTTPStatus.OK, dev_asset("reload.js").read_bytes(), "text/javascript; charset=utf-8", head=False)
-            else:
-                self._respond(head=False)
-
-        def _send(self, status: HTTPStatus, body: bytes, content_type: str, head: bool, extra: dict | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            for name, value in (extra or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-        def _respond(self, head: bool) -> None:
-            status, found = server.locate(self.path)
-            if status in (HTTPStatus.FOUND, HTTPStatus.MOVED_PERMANENTLY):
-                self._send(status, b"", "text/plain; charset=utf-8", head, {"Location": str(found)})
-                return
-            if status != HTTPStatus.OK:
-                page = server.out / "404.html"
-                if page.is_file():
-                    body = server.inject(page.read_bytes())
-                    self._send(status, body, "text/html; charset=utf-8", head)
-                else:
-                    body = server.inject(f"<!doctype html><title>{status.value}</title><body><h1>{status.value} {status.phrase}</h1></body>".encode())
-                    self._send(status, body, "text/html; charset=utf-8", head)
-                return
-            assert isinstance(found, Path)
-            try:
-                body = found.read_bytes()
-            except OSError:  # swapped away by a rebuild between resolve and read
-                self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8", head)
-                return
-            content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-            if content_type == "text/html":
-                body = server.inject(body)
-            if content_type.startswith("text/") or content_type in ("application/json", "application/javascript", "application/xml"):
-                content_type += "; charset=utf-8"
-            self._send(HTTPStatus.OK, body, content_type, head)
-
-        def _events(self) -> None:
-            client, current = server.hub.subscribe()
-            try:
-                self.send_response(HTTPStatus.OK)
-                self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.close_connection = True
-                self.wfile.write(b"retry: 500\n\n" + current.encode("utf-8"))
-                self.wfile.flush()
-                quiet_since = time.monotonic()
-                while not server._stop.is_set():
-                    try:
-                        message = client.get(timeout=0.5)
-                    except queue.Empty:
-                        if time.monotonic() - quiet_since < PING:
-                            continue
-                        message = ": ping\n\n"  # notices a closed page, keeps proxies open
-                    self.wfile.write(message.encode("utf-8"))
-                    self.wfile.flush()
-                    quiet_since = time.monotonic()
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                pass
-            finally:
-                server.hub.unsubscribe(client)
-
-    return Handler
-
