@@ -27,7 +27,7 @@ from sitegen.render.artifact import Artifact, DuplicateRoute
 from sitegen.render.linkcheck import check_links
 from sitegen.render.markdown_stage import render_markdown
 from sitegen.render.pages import Reuse, render_pages
-from sitegen.render.theme import static_files
+from sitegen.render.theme import publishable
 from sitegen.render.views import Views
 from sitegen.write import search
 from sitegen.write.changes import Changes
@@ -150,15 +150,9 @@ def render(
     pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)
     diagnostics += pages.diagnostics
     generated = [*pages.files, *(Artifact(route, content) for route, content in image_set.files.items())]
-    taken = {artifact.file for artifact in generated}
-    statics, problems = static_files(site.src, site.config.theme)
+    statics, problems = publishable(site.src, site.config.theme, {artifact.file for artifact in generated}, reserved)
     diagnostics += problems
-    for route, path in statics.items():
-        why = f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录" if route in taken else reserved and reserved(route)
-        if why:
-            diagnostics.append(error(path, 1, 1, "route-conflict", why))
-        else:
-            generated.append(Artifact(route, path))
+    generated += (Artifact(route, path) for route, path in statics.items())
     diagnostics += check_links(site, {artifact.file: artifact.content for artifact in generated})
     made = sum(1 for artifact in pages.files if artifact.is_page)
     return Rendered(generated, diagnostics, made, pages.reused, pages.fingerprints)

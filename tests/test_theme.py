@@ -41,3 +41,20 @@ def test_the_dev_servers_script_is_a_theme_file_never_published(tmp_path: Path) 
     assert dev_asset("reload.js").is_file()
     files, _ = static_files(tmp_path, "default")
     assert not any(route.startswith("dev/") or route.endswith("reload.js") for route in files)
+
+
+def test_a_static_file_that_would_overwrite_an_output_or_a_reserved_route_is_left_out(tmp_path: Path) -> None:
+    """The rule `sitegen build` and the dev server share (a page's file, not its route, is taken)."""
+    from sitegen.render.theme import publishable
+
+    (tmp_path / "static" / "about").mkdir(parents=True)
+    (tmp_path / "static" / "about" / "index.html").write_text("shadow")
+    (tmp_path / "static" / "pagefind.toml").write_text("x")
+    (tmp_path / "static" / "ok.txt").write_text("x")
+    reserved = lambda route: "保留" if route == "pagefind.toml" else None  # noqa: E731
+    files, problems = publishable(tmp_path, "none", {"about/index.html"}, reserved)
+    assert list(files) == ["ok.txt"]
+    assert [(p.code, p.message) for p in problems] == [
+        ("route-conflict", "静态文件会覆盖网站生成的 /about/index.html，请改名或移到其他目录"),
+        ("route-conflict", "保留"),
+    ]
