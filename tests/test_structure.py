@@ -78,6 +78,7 @@ TESTED_IN = {
     "sitegen.render.cells": "test_spreadsheets.py",
     "sitegen.render.xlsx": "test_spreadsheets.py",
     "sitegen.render.record_views": "test_views.py",
+    "sitegen.render.sitemap": "test_share.py",
     "sitegen.incremental.markdown_cache": "test_cache.py",
 }
 
