@@ -112,6 +112,8 @@ class EditSequences(RuleBasedStateMachine):
         field = data.draw(st.sampled_from(["name", "founded", "volunteers", "honors", "description", "updated", "status", "teams", "supervisor"]))
         if field == "name":
             record["name"] = data.draw(WORDS) + "青年志愿者协会"
+        elif field == "founded" and isinstance(record.get("dissolved"), date):
+            record["founded"] = data.draw(st.dates(date(2018, 1, 1), record["dissolved"]))  # not after it was dissolved
         elif field in ("founded", "updated"):
             record[field] = data.draw(DATES)
         elif field == "volunteers":
