@@ -84,3 +84,17 @@ def test_the_output_comparison_of_two_commits_says_identical(tmp_path: Path, mon
     except SystemExit as exit_:
         assert exit_.code == 0
     assert "-j 1: identical" in capsys.readouterr().out
+
+
+def test_story_names_never_read_as_a_personal_number() -> None:
+    """A national site names stories after hosts whose slug ends in a region code; with a date
+    and a four-digit serial that read as an ID number and the full-scale site did not build."""
+    from datetime import date
+
+    from sitegen.domain.privacy import scan_name
+
+    slug = _script("generate").story_slug("bin-zhou-shi-610482", date(2020, 4, 21), 9786)
+    assert slug == "bin-zhou-shi-610482-20200421-09786"
+    assert scan_name(f"content/stories/{slug}.md", f"{slug}.md") == []
+    old = "content/stories/bin-zhou-shi-610482-20200421-9786.md"
+    assert scan_name(old, old)  # the name it had
