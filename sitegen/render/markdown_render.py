@@ -21,7 +21,7 @@ from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.render.budget import OverBudget, within
 from sitegen.render.markdown_cjk import CjkJoinExtension
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "MAX_CHARS", "MarkdownRenderer", "SECONDS", "external_images"]
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "MAX_CHARS", "MarkdownRenderer", "SECONDS"]
 
 # The render budget of one record's Markdown (docs/reference.md, 规则 › Markdown 与 HTML):
 # 512 000 characters (a long story is 20 000) render in about 3 s; hostile text that would
@@ -75,7 +75,6 @@ _CLEANER = nh3.Cleaner(
 _OUT_TAG_RE = re.compile(r'<(a|img)((?:\s+[a-z][a-z0-9-]*(?:="[^"]*")?)*)(\s*/?)>')
 _OUT_URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")(/(?![/\\])[^"]*)"')
 _EXTERNAL_HREF_RE = re.compile(r'\shref="(?:https?:)?//', re.IGNORECASE)
-_OUT_IMG_SRC_RE = re.compile(r'<img\s[^>]*?\bsrc="(?P<url>(?:[a-z][a-z0-9+.-]*:)?//[^"]*)"', re.IGNORECASE)
 
 # --- Source scan for removed raw HTML ------------------------------------------------------
 
@@ -284,16 +283,6 @@ def _attr_list_problems(masked: str) -> Iterator[tuple[int, str]]:
                 yield where, f"已移除属性写法 {{: … }} 中的属性 {key}：该属性不在允许列表中。"
             elif key in ("href", "src") and (scheme := _url_scheme(str(value))) is not None and scheme not in ALLOWED_SCHEMES:
                 yield where, _scheme_message(scheme)
-
-
-def external_images(fragment: str) -> list[tuple[str, str]]:
-    """(URL, host) of every image in sanitized HTML that would be loaded from another site."""
-    found = []
-    for m in _OUT_IMG_SRC_RE.finditer(fragment):
-        url = html.unescape(m.group("url"))
-        host = url.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1].lower()
-        found.append((url, host))
-    return found
 
 
 def link_targets(text: str) -> Iterator[tuple[int, str]]:

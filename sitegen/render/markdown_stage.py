@@ -9,6 +9,8 @@ the position of its value is looked up only when a warning needs it.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import cached_property
@@ -17,11 +19,24 @@ from typing import TYPE_CHECKING
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
-from sitegen.render.markdown_render import MarkdownRenderer, external_images
+from sitegen.render.markdown_render import MarkdownRenderer
 from sitegen.render.pool import fork_map
 
 if TYPE_CHECKING:
     from sitegen.incremental.markdown_cache import MarkdownCache
+
+
+_IMG_SRC_OFFSITE_RE = re.compile(r'<img\s[^>]*?\bsrc="(?P<url>(?:[a-z][a-z0-9+.-]*:)?//[^"]*)"', re.IGNORECASE)
+
+
+def external_images(fragment: str) -> list[tuple[str, str]]:
+    """(URL, host) of every image in sanitized HTML that would be loaded from another site."""
+    found = []
+    for m in _IMG_SRC_OFFSITE_RE.finditer(fragment):
+        url = html.unescape(m.group("url"))
+        host = url.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1].lower()
+        found.append((url, host))
+    return found
 
 
 def markdown_of(record: SiteRecord) -> tuple[str, str]:

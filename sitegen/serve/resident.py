@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, error, has_errors, sort_diagnostics
+from sitegen.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from sitegen.domain import pinyin
 from sitegen.domain.divisions import DivisionTable, load_divisions
 from sitegen.incremental.markdown_cache import MarkdownCache
@@ -41,7 +41,7 @@ from sitegen.render.linkcheck import check_links
 from sitegen.render.markdown_stage import RenderedMarkdown, render_markdown
 from sitegen.render.pages import Job, make, plan
 from sitegen.render.templates import PageRenderer
-from sitegen.render.theme import static_files
+from sitegen.render.theme import publishable
 from sitegen.render.views import Views
 from sitegen.serve.delta import Fragments, by_file, shown_images, texts_of
 from sitegen.write import search
@@ -266,14 +266,9 @@ class Resident:
     def _static(self, config: SiteConfig, jobs: Mapping[str, Job], variants: Mapping[str, Path | bytes]) -> tuple[dict[str, Path | bytes], list[Diagnostic]]:
         """The files published as they are: image variants and static files (build.render's rules)."""
         files: dict[str, Path | bytes] = dict(variants)
-        statics, problems = static_files(self.src, config.theme)
-        for route, path in statics.items():
-            if route in jobs or route in files:
-                problems.append(error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录"))
-            elif config.search and (route.split("/", 1)[0] == search.BUNDLE or route in search.CONFIG_FILES):
-                problems.append(error(path, 1, 1, "route-conflict", f"静态文件 /{route} 与站内搜索的索引（/{search.BUNDLE}/）冲突，请改名或移到其他目录"))
-            else:
-                files[route] = path
+        taken = {urls.output_file(route) for route in jobs} | files.keys()
+        statics, problems = publishable(self.src, config.theme, taken, search.SearchStep.conflict if config.search else None)
+        files.update(statics)
         return files, problems
 
     def _still_right(self, kept: Kept, generation: Generation) -> bool:
