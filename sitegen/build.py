@@ -21,7 +21,7 @@ from sitegen.incremental.record_cache import RecordCache
 from sitegen.incremental.store import CACHE_DIR, PINYIN, Cache, ImageStore, code_digest
 from sitegen.link.inputs import Fingerprints, digest
 from sitegen.link.site import Site, link
-from sitegen.load.records import load_config, load_records
+from sitegen.load.records import config_problems, load_config, load_records
 from sitegen.render import images
 from sitegen.render.artifact import Artifact, DuplicateRoute
 from sitegen.render.linkcheck import check_links
@@ -84,6 +84,7 @@ def analyse(
         return result
     if base_url:
         config = config.with_base_url(base_url)
+    result.diagnostics += config_problems(src, config)
     divisions = load_divisions()
     context = {"config": config, "divisions": divisions}
     record_cache = RecordCache(cache, context, f"{config!r}\0{src.resolve()}") if cache else None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -40,6 +42,7 @@ CATALOG: dict[str, str] = {
     "unsafe-html": "不安全的 HTML 已被移除",
     "privacy": "疑似个人信息",
     "config": "站点配置错误",
+    "beian": "在中国大陆用自己的域名发布，却没有填写 ICP 备案号",
     "out-of-scope": "协会不在本站的统计范围内",
     "broken-link": "链接指向不存在的页面、锚点或文件",
     "template": "模板错误",
@@ -47,6 +50,9 @@ CATALOG: dict[str, str] = {
     "search-index": "站内搜索索引生成失败",
     "workbook": "导入的工作簿无法读取，或其中的表不是台账的格式",
     "cache": "构建缓存不可信，已忽略",
+    "size": "内容超出处理上限（文件、正文太大或嵌套太深）",
+    "timeout": "正文在时间预算内没有渲染完",
+    "unsafe-file": "静态文件可能在本站运行脚本",
     "internal": "sitegen 内部错误（不是内容问题）",
 }
 
@@ -71,26 +77,54 @@ class Diagnostic:
         return self.severity == Severity.ERROR
 
     def display_path(self, cwd: Path | None = None) -> str:
-        """The path relative to the current directory when inside it (docs/reference.md, 规则 › 文件与 YAML)."""
+        """The path relative to the current directory when inside it (docs/reference.md, 规则 › 文件与 YAML).
+        A symbolic link is shown where it is, not where it leads: the editor fixes the link."""
         cwd = cwd or Path.cwd()
-        p = Path(self.path)
+        p = Path(os.path.abspath(self.path))
         try:
-            return os.fspath(p.resolve().relative_to(cwd.resolve()))
+            return os.fspath(p.relative_to(os.path.abspath(cwd)))
+        except ValueError:
+            pass
+        try:  # cwd reached through a symbolic link: compare the real folders
+            return os.fspath(p.parent.resolve().relative_to(cwd.resolve()) / p.name)
         except (ValueError, OSError):
             return self.path
 
     def format_text(self, cwd: Path | None = None) -> str:
         return (
-            f"{self.display_path(cwd)}:{self.line}:{self.column}: "
-            f"{self.severity.value}[{self.code}]: {self.message}"
+            f"{shown(self.display_path(cwd))}:{self.line}:{self.column}: "
+            f"{self.severity.value}[{self.code}]: {shown(self.message)}"
         )
 
     def as_json(self, cwd: Path | None = None) -> dict[str, object]:
         data = asdict(self)
-        data["file"] = self.display_path(cwd)
+        data["file"] = shown(self.display_path(cwd))
+        data["message"] = shown(self.message)
         del data["path"]
         data["severity"] = self.severity.value
         return {k: data[k] for k in ("file", "line", "column", "severity", "code", "message")}
+
+
+# Characters a terminal, a CI log or a reader's eye would take for something else: line breaks
+# (a forged `::error` annotation line), other control characters, and invisible or
+# direction-changing ones (U+202E turns `gpj.exe` around, U+200B hides inside a word).
+_UNSHOWABLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]")
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    char = m.group(0)
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
+def shown(text: str) -> str:
+    """`text` with line breaks, control, invisible and bidirectional characters written as
+    escapes (`\\n`, `\\u202e`): a diagnostic is one line, and it shows what is really there."""
+    if text.isprintable() and text.isascii():
+        return text
+    text = _UNSHOWABLE_RE.sub(_escape_char, text)
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 def error(path: str | Path, line: int, column: int, code: str, message: str) -> Diagnostic:
@@ -127,8 +161,8 @@ def format_github(diagnostics: Iterable[Diagnostic], cwd: Path | None = None) ->
             "col": str(d.column),
             "title": f"{CATALOG[d.code]} [{d.code}]",
         }
-        props = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
-        lines.append(f"::{d.severity.value} {props}::{_escape_data(d.message)}")
+        props = ",".join(f"{key}={_escape_property(shown(value))}" for key, value in properties.items())
+        lines.append(f"::{d.severity.value} {props}::{_escape_data(shown(d.message))}")
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ def test_annotations_escape_what_the_runner_would_misread(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     first, second = text.splitlines()
-    assert first == "::error file=dir%2C1/a%3Ab.yaml,line=3,col=4,title=未知字段 [unknown-field]::第一行%0A第二行 100%25"
+    assert first == "::error file=dir%2C1/a%3Ab.yaml,line=3,col=4,title=未知字段 [unknown-field]::第一行\\n第二行 100%25"
     assert ANNOTATION.match(second).group(1) == "warning"
 
 

@@ -347,7 +347,7 @@ def test_nul_byte_is_a_located_error(small_site: Path) -> None:
 
 def test_oversized_file_is_a_located_error(small_site: Path) -> None:
     (small_site / STORY).write_bytes(FRONT.encode() + b"a" * (3 * 1024 * 1024))
-    found = [d for d in errors(check(small_site), "encoding") if d.path.endswith("story-1.md")]
+    found = [d for d in errors(check(small_site), "size") if d.path.endswith("story-1.md")]
     assert found and "KB" in found[0].message
 
 

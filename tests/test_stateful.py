@@ -134,6 +134,8 @@ class EditSequences(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def edit_a_project(self, data: st.DataObject) -> None:
+        if not self._files("projects"):  # every project deleted: nothing to edit
+            return
         path = data.draw(st.sampled_from(self._files("projects")))
         record = self._yaml(path)
         field = data.draw(st.sampled_from(["title", "association", "brand", "targets", "summary", "featured", "status", "volunteers", "description", "images"]))

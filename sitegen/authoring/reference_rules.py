@@ -12,9 +12,12 @@ from collections import Counter
 from sitegen.domain import evaluation
 from sitegen.domain.divisions import NATIONAL, load_divisions
 from sitegen.link.urls import RESERVED
+from sitegen.load import beian
 from sitegen.load.config import DEFAULT_MILESTONES, DEFAULT_MODEL_TITLES
-from sitegen.load.sources import SLUG_RE
-from sitegen.render.markdown_render import ALLOWED_SCHEMES, ALLOWED_TAGS
+from sitegen.load.fieldtypes import LINK_SCHEMES
+from sitegen.load.sources import MAX_FILE_BYTES, SLUG_RE
+from sitegen.render import share, sitemap
+from sitegen.render.markdown_render import ALLOWED_SCHEMES, ALLOWED_TAGS, MAX_CHARS, SECONDS
 
 
 def _codes(values) -> str:
@@ -97,17 +100,56 @@ def rules() -> list[tuple[str, str]]:
 默认的示范称号：{"、".join(DEFAULT_MODEL_TITLES)}。配置了 `brands`、`targets`、`funding` 或 `model_titles` 时，
 写出的列表替换默认值，而不是追加。"""),
         ("建设评估", _evaluation()),
-        ("信息安全", """所有文本字段和正文（含草稿、注释）都检查个人信息，发现时报 `privacy` 错误并给出位置：
+        ("信息安全", """所有文本字段和正文（含草稿、注释）以及**文件名**都检查个人信息，发现时报 `privacy` 错误并给出位置：
 通过校验位和出生日期核验的身份证号码（18 位和旧的 15 位）、手机号码（协会的办公电话 `contact.phone` 除外）、
 通过 Luhn 校验的 16–19 位银行卡号。负责人姓名是公开信息。
+检查的是读者看到的文字：全角数字和连字符、全角空格、零宽字符和软连字符、号码中间的强调（`**`）、HTML 标签、
+字符实体（`&#49;`）、HTML 注释和换行（Markdown 硬换行、YAML 折叠行）都先还原再比对；YAML 的转义写法
+（`"\\u0031"`、`"\\x31"`）按解析后的值检查。
 经核实可以公开的号码写在 `privacy.allow` 中。"""),
         ("Markdown 与 HTML", f"""正文和 `description` 用 Markdown 书写。其中的 HTML 只保留这些标签：{_codes(ALLOWED_TAGS)}；
-链接只允许 {_codes(ALLOWED_SCHEMES)} 和站内地址。被去掉的部分在它所在的行给出警告 `unsafe-html`。
-以 `/` 开头的链接和图片会自动加上 `base_url` 的子路径（已经写了子路径的不再重复加）。中文行与行之间的换行不会变成空格。"""),
+链接只允许 {_codes(ALLOWED_SCHEMES)} 和站内地址。被去掉的部分（包括属性写法 `{{: onclick=… }}` 中的事件属性、
+样式和不允许的属性）在它所在的行给出警告 `unsafe-html`。
+以 `/` 开头的链接和图片会自动加上 `base_url` 的子路径（已经写了子路径的不再重复加）。中文行与行之间的换行不会变成空格。
+每条记录的 Markdown 最多 {MAX_CHARS} 个字符（超过报 `size`），须在 {SECONDS:g} 秒内渲染完（否则报 `timeout`，
+通常是成千上万个没有配对的 `[`、`<`）；列表或引用嵌套太深报 `size`。内容文件最大 {MAX_FILE_BYTES // 1024 // 1024} MB（`size`），
+超过的文件不读入内存。"""),
+        ("链接字段", f"""会变成网页链接的字段（`contact.website`、`governance.disclosure_url`、`registration.annual_reports[].url`、
+配置中的 `edit_url` 和 `data_license.path`）只接受 {_codes(LINK_SCHEMES)} 开头的网址和以 `/` 开头的站内地址；
+判断前先解码字符实体、去掉空白和控制字符，`javascript:`、`data:` 等怎样伪装都报 `invalid-value`（配置中为 `config`）。"""),
+        ("SVG 图片", """`static/` 中的 SVG 在本站的域名下打开时可以运行脚本，所以每个 SVG 都按安全清单检查：只允许绘图、文字、渐变、
+滤镜、裁剪和动画元素以及绘图软件的元数据；不允许 `<script>`、`<foreignObject>`、HTML 元素、`onload` 等事件属性、
+指向站外或脚本的链接、把链接改成脚本的动画、`xml-stylesheet` 处理指令、DTD 实体和从其他网站加载的样式。
+不符合的文件报 `unsafe-file` 错误、不会发布（不会被改写）：请用绘图软件重新导出，或改用 PNG。"""),
         ("网址", f"""所有输出路径都是 ASCII。自由页面在 `/<文件名>/`；它的文件名不能占用网站自己的栏目：{_codes(RESERVED)}。
 `static/` 中的文件原样复制到网站根目录（`static/img/a.png` → `/img/a.png`）；它与生成的页面同名时报 `route-conflict`。
 标签的网址是它的拼音，音节之间用连字符（`留守儿童` → `liu-shou-er-tong`；`AI` → `ai`；ü 写作 v），
 两个标签拼音相同时，按字符排在后面的加 `-2`、`-3`。事迹列表和标签页按 `per_page` 分页，新的在前。"""),
+        ("备案号", f"""在中国大陆用自己的域名发布的网站，每页底部居中显示 `beian` 中的备案信息：主办单位（`host`）、
+ICP 备案号（`icp`，链接到工信部备案网站 {beian.ICP_SITE}），以及带公安备案图标的公安联网备案号
+（`police`，链接到全国互联网安全管理服务平台 `{beian.MPS_SITE}<号码中的数字>`）。图标是主题自带的文件
+`assets/beian-police.png`，不从别的网站加载；要换成别的图标，把图片放在 `static/assets/beian-police.png`。
+备案号照备案系统中的写法填写：ICP 备案号是省份简称 + `ICP备` + 数字 + `号`，可带网站序号（`{beian.ICP_EXAMPLE}`）；
+公安联网备案号是省份简称 + `公网安备` + 数字 + `号`（`{beian.POLICE_EXAMPLE}`）；写法不对时报 `config`。
+`base_url` 是自己的域名、却没有填 `beian.icp` 时，`check` 和 `build` 给出警告 `beian`。这些不算自己的域名：
+托管平台的子域名（{_codes(beian.PLATFORM_DOMAINS)}）、示例域名（{_codes(beian.RESERVED_DOMAINS)}，以及
+{_codes(beian.RESERVED_SUFFIXES)} 结尾的）、IP 地址和 `localhost`。"""),
+        ("分享卡片与搜索引擎", f"""每个页面都带分享卡片的元数据，微信、QQ、钉钉等据此显示标题、摘要和图片：`og:title`、`og:description`、
+`og:image`、`og:url`、`og:type`（事迹页是 `article`，其余是 `website`）、`og:site_name`，以及 QQ 读取的
+`itemprop` 的 `name`、`description`、`image`。图片和网址都是完整网址（以 `base_url` 开头）。卡片图片：
+项目页用第一张照片，事迹页用封面，其余页面（以及照片不是 PNG、JPEG 时）用 `share_image`，没有配置时用主题自带的
+`{share.THEME_SHARE_IMAGE}`；照片用缩放后不超过 {share.CARD_WIDTH} 像素宽的 JPEG 或 PNG（微信不显示 WebP 和 SVG 的卡片图片）。
+摘要按字数截断（最多 {share.DESCRIPTION_CHARS} 个字符，截断处加“…”），不按空格断词；自由页面的摘要取正文（不含标题）。
+`verification` 中的验证码写成各搜索引擎要求的 meta 标签（{"、".join(f"`{k}` → `{v}`" for k, v in beian.VERIFICATION_META.items())}）。
+站点地图超过 {sitemap.MAX_URLS:,} 个网址或 {sitemap.MAX_BYTES // (1024 * 1024)} MB 时，`/sitemap.xml` 改为站点地图索引，
+列出 `/sitemap-1.xml`、`/sitemap-2.xml`……，每卷都不超过这两个限制。"""),
+        ("大字与排版", """每个页面页头都有“大字”按钮：按下后全站改用大字号（手机上正文 22 像素，标题和间距按比例放大）和高对比度配色
+（浅色时黑字白底，深色模式时白字黑底），再按一次恢复。选择保存在这台设备的浏览器里（`localStorage`），以后打开本站的任何页面
+都直接以大字显示，不会先小后大；不需要任何第三方脚本或“无障碍工具条”。系统设置了“增强对比度”（`prefers-contrast: more`）时，
+不按按钮也使用高对比度配色；Windows 高对比度主题（`forced-colors`）下使用系统颜色，按钮的按下状态仍然看得出。
+浏览器禁用脚本时页面照常阅读，只是不显示这个按钮。
+中文排版：`*着重*` 显示为着重号（字下加点），汉字不用斜体，也不会被浏览器排成假斜体；汉字与字母、数字之间自动留出
+约四分之一字宽的间隔（`text-autospace`），代码保持原样。"""),
         ("构建与输出", """`sitegen build` 先校验全部内容，有任何错误时退出码为 1，输出目录保持原样；没有错误时，新的输出在输出目录旁边的
 备用目录 `.<输出目录名>.sitegen/spare/`（上上次的输出）中备好：只写入变了的文件、删去不再生成的文件，未变的文件与
 输出目录共用同一份（硬链接，修改时间不变）；然后与输出目录一步对调（Linux 上为 `renameat2(RENAME_EXCHANGE)`；
@@ -115,6 +157,8 @@ def rules() -> list[tuple[str, str]]:
 被中断，输出目录都保持完整。输入和输出目录都与上次成功构建时一样时，`build` 比对文件信息后直接结束，不写任何文件。
 同样的输入总生成逐字节相同的输出。除输出目录、它旁边的 `.<输出目录名>.sitegen/` 和源目录下的 `.sitegen-cache/` 外，
 `build` 不写任何地方；`check` 什么都不写。
-输出目录默认是 `<源目录>/output`；它不能是 `/`、主目录、源目录或包含源目录，也不能放在源目录的
-`content/`、`static/`、`templates/`、`themes/` 之内（退出码 2）。"""),
+输出目录默认是 `<源目录>/output`；检查前先解析路径上的符号链接（检查的是真正会被替换的目录）。它不能是 `/`、
+主目录、源目录或包含源目录，也不能放在源目录的 `content/`、`static/`、`templates/`、`themes/`、`.git/`、
+`.sitegen-cache/` 之内（退出码 2）。输出目录已有文件、而不是 sitegen 生成的（没有上次构建留下的备用目录，
+首页或 404 页也不是 sitegen 生成的）时，`build` 拒绝替换它（退出码 2），除非加上 `--force`。"""),
     ]

@@ -20,6 +20,7 @@ from sitegen import __version__
 from sitegen.authoring import hosting, scaffold, schema
 from sitegen.authoring.scaffold import q
 from sitegen.domain.divisions import DivisionTable
+from sitegen.load import beian
 from sitegen.load.config import CONFIG_FILE, SiteConfig
 
 DEFAULT_REGION = "330106"
@@ -156,4 +157,25 @@ per_page: 20                       # 事迹列表每页条数
 # 品牌（brands）、服务对象（targets）、资金来源（funding）、示范称号（model_titles）使用默认词表。
 # 需要修改时写出完整列表（会替换默认值），然后删除 .schemas/ 并运行 sitegen schema：
 # targets: [空巢老人, 留守儿童, 特困群体, 残疾人, 社区居民, 农村群众, 青少年, 其他]
+
+# 备案信息：在中国大陆用自己的域名发布时必须填写，显示在每页底部居中（用 GitHub Pages、
+# GitLab Pages 等平台的网址发布时不需要）。icp 是工信部 ICP 备案号，链接到工信部备案网站；
+# police 是公安联网备案号（网站上线后 30 天内办理），带公安备案图标，链接到公安部备案网站；
+# host 是主办单位。base_url 是自己的域名而没有填 icp 时，sitegen check 会提醒。去掉行首的 # 再改成本站的：
+# beian:
+#   icp: {beian.province_abbr(region)}ICP备2023012345号-1
+#   police: {beian.province_abbr(region)}公网安备{region}02012345号
+#   host: {_league_committee(region, divisions)}
+# 分享到微信、QQ、钉钉时卡片上的图片（static/ 下的 PNG 或 JPEG，建议 300×300 以上的正方形）；
+# 项目页用第一张照片、事迹页用封面，其他页面用这张；不填时用主题自带的图标。
+# share_image: img/share.png
+# 搜索引擎站长平台的验证码（例如百度搜索资源平台添加网站时“HTML 标签验证”给出的 content）：
+# verification:
+#   baidu: codeva-0123456789
 """
+
+
+def _league_committee(region: str, divisions: DivisionTable) -> str:
+    """共青团杭州市西湖区委员会: the usual host organisation of a league site (an example)."""
+    place = scaffold.default_association_name(region, divisions).removesuffix("青年志愿者协会")
+    return f"共青团{place}委员会" if place and place != "中国" else "共青团中央"

@@ -23,15 +23,26 @@ def existing_src(src: Path) -> Path:
     return src.resolve()
 
 
-def checked_out(src: Path, out: Path) -> Path:
-    """Refuse outputs that would destroy sources or the home directory (docs/reference.md, 规则 › 构建与输出)."""
+def checked_out(src: Path, out: Path, force: bool = False) -> Path:
+    """Refuse outputs that would destroy sources, the home directory or files sitegen did not
+    write (docs/reference.md, 规则 › 构建与输出). OUT is resolved first, symbolic links on its
+    way included: the checks are about the folder that would really be replaced."""
+    from sitegen.write.writer import foreign
+
+    given = out
     out = out.resolve()
+    shown_as = f"{given}（即 {out}）" if given.absolute() != out else str(out)
     forbidden = {Path("/"), Path.home().resolve(), src}
     if out in forbidden or src.is_relative_to(out):
-        raise click.UsageError(f"输出目录不能是 {out}：它是根目录、主目录、源目录或包含源目录")
-    for name in ("content", "static", "templates", "themes"):
+        raise click.UsageError(f"输出目录不能是 {shown_as}：它是根目录、主目录、源目录或包含源目录")
+    for name in ("content", "static", "templates", "themes", ".git", ".sitegen-cache"):
         if out.is_relative_to(src / name):
-            raise click.UsageError(f"输出目录不能放在源目录的 {name}/ 之内：{out}")
+            raise click.UsageError(f"输出目录不能放在源目录的 {name}/ 之内：{shown_as}")
+    if not force and foreign(out):
+        raise click.UsageError(
+            f"输出目录 {shown_as} 里已有文件，而且不是 sitegen 生成的：构建会用网站替换整个目录。"
+            "请换一个空目录或不存在的目录；确认可以替换时，加上 --force"
+        )
     return out
 
 

@@ -29,15 +29,16 @@ from sitegen.incremental.store import write_atomically
 @click.option("--drafts", is_flag=True, help="包含草稿（draft: true）")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行渲染页面、处理图片的进程数（默认为 CPU 核数）；结果与 -j 1 完全相同")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出摘要")
+@click.option("--force", is_flag=True, help="输出目录里已有不是 sitegen 生成的文件时，也用网站替换它（默认拒绝，以免误删）")
 @click.option(
     "--changed-urls", type=click.Path(dir_okay=False, path_type=Path),
     help="把本次构建新增、改动和删除的文件的完整网址写入此文件，每行一个、按字母排序（供 CDN 刷新、搜索引擎推送）；与上次的输出目录比较",
 )
-def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool, changed_urls: Path | None) -> None:
+def build_command(src: Path, out: Path | None, base_url: str | None, drafts: bool, jobs: int | None, quiet: bool, force: bool, changed_urls: Path | None) -> None:
     """构建网站：先校验全部内容，无误后原子地替换输出目录。"""
     started = time.perf_counter()
     src = existing_src(src)
-    out = checked_out(src, out or src / "output")
+    out = checked_out(src, out or src / "output", force)
     if changed_urls is not None and changed_urls.resolve().is_relative_to(out):
         raise click.BadParameter(f"{changed_urls} 在输出目录 {out} 之内，会被下次构建删除；请放在输出目录之外", param_hint="--changed-urls")
     # nothing changed since the last build (file metadata, digests where it moved): done

@@ -1,28 +1,38 @@
 """Privacy scan (信息安全): personal numbers must never reach the public site or repository.
 
-The raw text of every content file is scanned, front matter, comments and drafts included,
-so each hit has its exact line and column. Found: resident ID numbers (18 digits with a valid
-GB 11643 check digit and a real birth date, and old 15-digit ones with a real birth date),
-mobile numbers (1[3-9] and 9 more digits, spaces or dashes allowed inside) except in the
-official `contact.phone` field, and Luhn-valid bank card numbers of 16–19 digits. Numbers
-listed in `privacy.allow` pass. Messages show the number masked.
+The text of every content file is scanned as a reader sees it (`sitegen.domain.readable`:
+full-width digits, invisible characters, markup, entities, comments and line breaks inside a
+number undone), front matter, comments and drafts included, and so is every string value
+YAML parses (escapes such as `\\u0031` and folded lines decoded) and every file name (names
+become URLs). Each hit has its line and column in the file. Found: resident ID numbers (18
+digits with a valid GB 11643 check digit and a real birth date, and old 15-digit ones with a
+real birth date), mobile numbers (1[3-9] and 9 more digits, spaces or dashes allowed inside)
+except in the official `contact.phone` field, and Luhn-valid bank card numbers of 16–19
+digits. Numbers listed in `privacy.allow` pass. Messages show the number masked.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sitegen.diagnostics import Diagnostic, error
+from sitegen.domain.readable import Readable
 
-_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}\d{4}\d{3}[\dXx])(?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}\d{6}\d{3})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![\d-])((?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8})(?![\d])")
-_CARD = re.compile(r"(?<![\d-])(\d(?:[ -]?\d){15,18})(?![\d])")
+# Linear: one digit per step, a separator optional between two digits.
+_ID18 = re.compile(r"(?<![0-9A-Za-z])([1-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx])(?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9A-Za-z])([1-9][0-9]{14})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9-])((?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8})(?![0-9])")
+_CARD = re.compile(r"(?<![0-9-])([0-9](?:[ -]?[0-9]){15,18})(?![0-9])")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+
+# (line, column, end column) where the official contact.phone value stands; a 2-tuple covers
+# the rest of its line
+PhoneSpan = tuple[int, int] | tuple[int, int, int]
 
 
 def digits(text: str) -> str:
@@ -37,14 +47,14 @@ def mask(number: str) -> str:
 
 def _real_date(year: int, month: int, day: int) -> bool:
     try:
-        return date(year, month, day) <= date(2100, 1, 1)
+        return date(1800, 1, 1) <= date(year, month, day) <= date(2100, 1, 1)
     except ValueError:
         return False
 
 
 def is_resident_id(number: str) -> bool:
-    number = number.upper()
-    if len(number) == 18:
+    number = re.sub(r"[ -]", "", number).upper()
+    if len(number) == 18 and number[:17].isdigit():
         total = sum(int(c) * w for c, w in zip(number[:17], _WEIGHTS, strict=True))
         born = _real_date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         return born and _CHECK[total % 11] == number[17]
@@ -64,43 +74,115 @@ def luhn(number: str) -> bool:
 
 
 _ID_HINT = "请删除，公开内容不得包含身份证号"
+MOBILE = "手机号码"
 _KINDS = (
     (_ID18, "居民身份证号", _ID_HINT, is_resident_id),
     (_ID15, "居民身份证号（15 位）", _ID_HINT, is_resident_id),
-    (_MOBILE, "手机号码", "请删除或改用协会的办公电话（写在 contact.phone 字段）", None),
+    (_MOBILE, MOBILE, "请删除或改用协会的办公电话（写在 contact.phone 字段）", None),
     (_CARD, "银行卡号", "请删除，公开内容不得包含银行卡号", lambda n: luhn(digits(n))),
 )
 
 
-def _hits(line: str) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, number, what, hint) of every personal number in one line, no overlaps."""
-    hits: list[tuple[int, int, str, str, str]] = []
+def hits(text: str) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, number, what, hint) of every personal number in `text`, no overlaps."""
+    found: list[tuple[int, int, str, str, str]] = []
     for pattern, what, hint, valid in _KINDS:
-        for match in pattern.finditer(line):
+        for match in pattern.finditer(text):
             start, end = match.span(1)
             number = match.group(1)
             if valid is not None and not valid(number):
                 continue
-            if not any(start < e and s < end for s, e, *_ in hits):
-                hits.append((start, end, number, what, hint))
-    return hits
+            if not any(start < e and s < end for s, e, *_ in found):
+                found.append((start, end, number, what, hint))
+    return found
+
+
+def _message(what: str, number: str, hint: str, where: str = "") -> str:
+    return f"{where}疑似{what}“{mask(number)}”：{hint}；确需公开的号码请加入 sitegen.yaml 的 privacy.allow"
+
+
+def _allowed(allow: Iterable[str]) -> set[str]:
+    return {digits(a) for a in allow if digits(a)}
+
+
+def _official(phones: list[PhoneSpan], line: int, col: int) -> bool:
+    for span in phones:
+        if span[0] == line and span[1] <= col and (len(span) == 2 or col < span[2]):  # type: ignore[misc]
+            return True
+    return False
 
 
 def scan(
     text: str,
     path: str | Path,
     allow: Iterable[str] = (),
-    phone_positions: Iterable[tuple[int, int]] = (),
+    phone_positions: Iterable[PhoneSpan] = (),
 ) -> list[Diagnostic]:
-    """All personal numbers in `text`; `phone_positions` are (line, col) where contact.phone starts."""
-    allowed = {digits(a) for a in allow if digits(a)}
-    phones = set(phone_positions)
+    """All personal numbers in `text`, read as a reader would; `phone_positions` are where
+    the value of contact.phone stands."""
+    allowed = _allowed(allow)
+    phones = list(phone_positions)
     found: list[Diagnostic] = []
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        for start, _end, number, what, hint in _hits(line):
-            official = what == "手机号码" and any(pl == line_no and pc <= start + 1 for pl, pc in phones)
-            if official or digits(number) in allowed:
+    seen = Readable(text)
+    for start, _end, number, what, hint in hits(seen.text):
+        line, col = seen.position(start)
+        if (what == MOBILE and _official(phones, line, col)) or digits(number) in allowed:
+            continue
+        found.append(error(path, line, col, "privacy", _message(what, number, hint)))
+    return found
+
+
+def strings(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(location, text) of every string in parsed YAML, keys included."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield (*loc, key), key
+            yield from strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, (*loc, index))
+
+
+def scan_values(
+    data: Any,
+    locate: Any,
+    path: str | Path,
+    allow: Iterable[str] = (),
+    official: tuple[str | int, ...] | None = None,
+    already: Iterable[Diagnostic] = (),
+) -> list[Diagnostic]:
+    """Personal numbers in the values YAML parsed (escapes like `\\u0031` and folded lines
+    decoded), reported at the value; numbers the text scan found (`already`) are not repeated.
+    `locate(loc)` gives a value's (line, column); `official` is the location of contact.phone."""
+    allowed = _allowed(allow)
+    masked = {d.message for d in already}  # the same number, masked alike, found in the text
+    found: list[Diagnostic] = []
+    for loc, text in strings(data):
+        if not any(c.isdigit() for c in text):
+            continue
+        for _start, _end, number, what, hint in hits(Readable(text).text):
+            if digits(number) in allowed or (what == MOBILE and loc == official):
                 continue
-            message = f"疑似{what}“{mask(number)}”：{hint}；确需公开的号码请加入 sitegen.yaml 的 privacy.allow"
-            found.append(error(path, line_no, start + 1, "privacy", message))
+            message = _message(what, number, hint)
+            if message in masked:
+                continue
+            masked.add(message)
+            line, col = locate(loc)
+            found.append(error(path, line, col, "privacy", message))
+    return found
+
+
+def scan_name(rel: str, path: str | Path, allow: Iterable[str] = ()) -> list[Diagnostic]:
+    """Personal numbers in a file's path (names become URLs, feed and sitemap entries); the
+    hyphens and underscores between the words of a name separate like spaces."""
+    allowed = _allowed(allow)
+    found = []
+    words = Readable(rel).text.replace("-", " ").replace("_", " ")
+    for _start, _end, number, what, _hint in hits(words):
+        if digits(number) not in allowed:
+            hint = "文件名会成为网页地址，出现在订阅源和网站地图中，请给文件改名"
+            found.append(error(path, 1, 1, "privacy", _message(what, number, hint, "文件名中")))
     return found

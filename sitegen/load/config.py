@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, ConfigDict, Field
 
-from sitegen.load.fieldtypes import Closed, IsoDate, RegionRef, StrictBool, StrictInt, Text
+from sitegen.load.beian import Beian, ShareImage, Verification
+from sitegen.load.fieldtypes import Closed, IsoDate, Link, RegionRef, StrictBool, StrictInt, Text
 from sitegen.load.serials import DEFAULT_FORMAT, SerialFormatText
 
 DEFAULT_BRANDS: dict[str, dict[str, str]] = {
@@ -102,7 +103,7 @@ class DataLicense(Closed):
 
     name: Annotated[str, Field(pattern=r"^[-a-zA-Z0-9._]+$")] | None = _f("许可标识", "开放定义（Open Definition）的许可标识，例如：CC-BY-4.0", None)
     title: str | None = _f("许可名称", "例如：知识共享署名 4.0 国际许可协议", None)
-    path: str | None = _f("许可网址", "许可全文的网址，例如：https://creativecommons.org/licenses/by/4.0/deed.zh-hans", None)
+    path: Link | None = _f("许可网址", "许可全文的网址，例如：https://creativecommons.org/licenses/by/4.0/deed.zh-hans", None)
 
 
 class SiteConfig(Closed):
@@ -116,7 +117,7 @@ class SiteConfig(Closed):
     description: str = _f("网站简介", "一段话，显示在首页并供搜索引擎使用", "")
     theme: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] = _f("主题", "默认 default；自定义主题放在 themes/<主题名>/", "default")
     as_of: IsoDate | None = _f("统计日期", "各项统计数字的“当前日期”，YYYY-MM-DD；不填时取协会台账中最晚的日期（事迹、项目、页面的日期不算）", None)
-    edit_url: Annotated[str, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = _f(
+    edit_url: Annotated[Link, AfterValidator(lambda v: v if v.endswith("/") else v + "/")] | None = _f(
         "“编辑此页”链接前缀", "仓库的编辑地址，后接文件路径，例如：https://github.com/组织/仓库/edit/main/", None
     )
     per_page: Annotated[StrictInt, Field(ge=1, le=1000)] = _f("每页条数", "事迹列表每页显示的条数，1–1000，默认 20", 20)
@@ -145,6 +146,21 @@ class SiteConfig(Closed):
     )
     serial: SerialConfig = _f("统一编号", "format：全部协会共用的统一编号格式", default_factory=SerialConfig)
     data_license: DataLicense | None = _f("开放数据许可", "/data/ 下开放数据的许可：name 标识、title 名称、path 网址；写入 datapackage.json 并显示在开放数据页", None)
+    beian: Beian = _f(
+        "备案信息",
+        "在中国大陆发布时每页底部居中显示的备案信息：icp ICP 备案号、police 公安联网备案号、host 主办单位；网站用自己的域名而没有填 icp 时，check 会提醒",
+        default_factory=Beian,
+    )
+    share_image: ShareImage | None = _f(
+        "分享图",
+        "分享到微信、QQ、钉钉时卡片上的图片（static/ 下的 PNG 或 JPEG，建议 300×300 以上的正方形），例如：img/share.png；项目用第一张照片、事迹用封面，其他页面用这张；不填时用主题自带的图标",
+        None,
+    )
+    verification: Verification = _f(
+        "站长平台验证",
+        "各搜索引擎站长平台给出的验证码，写进每页的 meta 标签：baidu 百度、sogou 搜狗、so360 360 搜索、shenma 神马、bing 必应、google 谷歌",
+        default_factory=Verification,
+    )
 
     @property
     def base_path(self) -> str:

@@ -10,6 +10,7 @@ editors read (`schema.py`); they change nothing in validation.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -103,6 +104,40 @@ def _credit_code(value: str) -> str:
     return value
 
 
+# Links a page shows from a field (`contact.website`, `edit_url` …): what a browser would do
+# with the value decides, so entities are decoded and the characters it ignores removed first.
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+_LINK_IGNORED_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3000\ufeff]")
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+LINK_SCHEMA = {"type": "string", "format": "uri-reference", "pattern": r"^(https?://|mailto:|tel:|/(?!/))"}
+
+
+def link_problem(value: str) -> str | None:
+    """Why `value` may not be published as a link, or None: only http, https, mailto, tel and
+    links within the site (`/xxgk/`) are allowed, however the scheme is disguised."""
+    seen = _LINK_IGNORED_RE.sub("", html.unescape(html.unescape(value)))
+    found = _SCHEME_RE.match(seen)
+    if found is None:
+        if seen.startswith("/") and not seen.startswith(("//", "/\\")):
+            return None
+        if seen.startswith(("//", "\\")):
+            return "请写出完整网址，以 https:// 开头"
+        return "应为完整网址（以 https:// 或 http:// 开头），或以 / 开头的站内地址，例如 https://example.org/"
+    scheme = found.group(1).lower()
+    if scheme not in LINK_SCHEMES:
+        return f"不能使用“{scheme}:”开头的地址：只允许 http、https、mailto、tel 链接和以 / 开头的站内地址"
+    if scheme in ("http", "https") and not re.match(r"^[A-Za-z]+://[^/?#\\]+", seen):
+        return "网址缺少域名，应写成 https://example.org/ 的形式"
+    return None
+
+
+def _link(value: str) -> str:
+    problem = link_problem(value)
+    if problem:
+        raise PydanticCustomError("sitegen_link", "{problem}", {"problem": problem})
+    return value.strip()
+
+
 def pairs(options: dict[str, str]) -> str:
     """`jinhui（金晖助老） · yangguang（阳光行动）`, or just the word where key and name agree."""
     return " · ".join(key if key == name else f"{key}（{name}）" for key, name in options.items())
@@ -168,4 +203,6 @@ CreditCode = Annotated[str, BeforeValidator(_code_text), AfterValidator(_credit_
 BrandKey = Annotated[str, BeforeValidator(_vocabulary("brands", "品牌")), Field(json_schema_extra={VOCABULARY_KEY: "brands"})]
 TargetGroup = Annotated[str, BeforeValidator(_vocabulary("targets", "服务对象")), Field(json_schema_extra={VOCABULARY_KEY: "targets"})]
 FundingSource = Annotated[str, BeforeValidator(_vocabulary("funding", "资金来源")), Field(json_schema_extra={VOCABULARY_KEY: "funding"})]
+# Every field whose value becomes an `href` has this type (tests/test_hostile.py finds them).
+Link = Annotated[str, AfterValidator(_link), WithJsonSchema(LINK_SCHEMA)]
 Year = Annotated[int, Strict(), Field(ge=1949, le=2100)]

@@ -20,6 +20,7 @@ from sitegen.load.fieldtypes import (
     CreditCode,
     FundingSource,
     IsoDate,
+    Link,
     NonNegInt,
     NonNegNumber,
     Region,
@@ -76,7 +77,7 @@ class Contact(Closed):
     address: str | None = _f("办公地址", "协会办公地址，例如：杭州市西湖区保俶路 1 号", None)
     phone: str | None = _f("办公电话", "协会的办公电话，例如：0571-87654321。这是唯一可以写电话号码的字段，请勿填写个人手机号", None)
     email: str | None = _f("电子邮箱", "协会的公开邮箱，例如：xhqx@example.org", None)
-    website: str | None = _f("网站", "协会网站的完整网址，例如：https://example.org/", None)
+    website: Link | None = _f("网站", "协会网站的完整网址，例如：https://example.org/", None)
 
 
 class Leader(Closed):
@@ -130,7 +131,7 @@ class Governance(Closed):
     charter: StrictBool = _f("章程", "是否制定了协会章程：true 或 false", False)
     party_org: StrictBool = _f("党组织", "是否建立了党组织：true 或 false", False)
     league_org: StrictBool = _f("团组织", "是否建立了团组织：true 或 false", False)
-    disclosure_url: str | None = _f("信息公开网址", "协会信息公开页面的网址，例如：https://example.org/xxgk/", None)
+    disclosure_url: Link | None = _f("信息公开网址", "协会信息公开页面的网址，例如：https://example.org/xxgk/", None)
 
 
 class Honor(Closed):
@@ -146,7 +147,7 @@ class AnnualReport(Closed):
 
     year: Year = _f("年度", "报告所属年度，整数，例如：2023")
     result: ReportResult | None = _f("结论", "合格 · 基本合格 · 不合格 · 已报送（尚无结论）", None)
-    url: str | None = _f("公开网址", "年度报告公开页面的网址", None)
+    url: Link | None = _f("公开网址", "年度报告公开页面的网址", None)
 
 
 def _rating(value: Any) -> Any:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-from sitegen.diagnostics import Diagnostic, error
+from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.domain import privacy
 from sitegen.domain.divisions import DivisionTable, load_divisions
 from sitegen.domain.scope import scope_problems
-from sitegen.load import fullwidth, registry
+from sitegen.load import beian, fullwidth, registry
 from sitegen.load.config import CONFIG_FILE, SiteConfig
 from sitegen.load.models import MODELS, VALIDITY_ENDS, Association, Page, Project, Story
 from sitegen.load.record import Record
@@ -26,11 +27,12 @@ from sitegen.load.sources import (
     SourceFile,
     decode,
     discover,
+    read_bounded,
     split_front_matter,
     suggest_slug,
 )
 from sitegen.load.validate import field_label, validate_model
-from sitegen.load.yamlsafe import Locator, load_yaml
+from sitegen.load.yamlsafe import Locator, YamlResult, load_yaml
 
 Content = Association | Project | Story | Page
 
@@ -39,14 +41,17 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     path = src / CONFIG_FILE
     if not path.is_file():
         return None, [error(path, 1, 1, "config", f"找不到站点配置文件 {CONFIG_FILE}，请在站点根目录创建它（至少包含 title 和 base_url）")]
-    text, problems = decode(path.read_bytes(), path)
+    data, problems = read_bounded(path)
+    text, more = decode(data, path) if data is not None else (None, [])
     if text is None:
-        return None, problems
+        return None, problems + more
     parsed = load_yaml(text, str(path))
     if not parsed.ok:
         return None, parsed.diagnostics
     config, problems = validate_model(SiteConfig, parsed.data, parsed.locator, str(path), code="config")
-    problems += privacy.scan(text, path, config.privacy.allow if config else ())
+    allow = config.privacy.allow if config else ()
+    found = privacy.scan(text, path, allow)
+    problems += found + privacy.scan_values(parsed.data, parsed.locator.value, path, allow, already=found)
     if config is not None:
         for index, message in scope_problems(config.scope, load_divisions()):
             line, col = parsed.locator.value(("scope", index))
@@ -57,6 +62,30 @@ def load_config(src: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         problems.append(error(path, line, col, "config", f"找不到主题“{config.theme}”：请创建 themes/{config.theme}/ 目录，或删除 theme 使用默认主题"))
         config = None
     return config, parsed.diagnostics + problems
+
+
+def config_problems(src: Path, config: SiteConfig) -> list[Diagnostic]:
+    """What `check` says about publishing: a site on a domain of its own without an ICP number
+    (a warning), a share image that is not there (an error). `config` is the effective one
+    (`--base-url` applied); positions come from sitegen.yaml as written."""
+    path = src / CONFIG_FILE
+    try:
+        parsed = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return []
+    locator = parsed.locator
+    problems = []
+    host = urlsplit(config.base_url).hostname
+    if beian.own_domain(host) and not config.beian.icp:
+        line, col = locator.value(("beian",)) if ("beian",) in locator.values else locator.value(("base_url",))
+        problems.append(warning(path, line, col, "beian", (
+            f"网站地址 {config.base_url} 是自己的域名（{host}），但没有填写 ICP 备案号：在中国大陆发布的网站必须在每页底部显示备案号。"
+            f"请在 sitegen.yaml 的 beian 中填写 icp（例如 icp: {beian.ICP_EXAMPLE}），上线后 30 天内再填 police 公安联网备案号；网站不在中国大陆发布时可以不填"
+        )))  # fmt: skip
+    if config.share_image and not (src / "static" / config.share_image).is_file():
+        line, col = locator.value(("share_image",))
+        problems.append(error(path, line, col, "missing-file", f"分享图 static/{config.share_image} 不存在：请把图片放到这个位置，或改正 share_image"))
+    return problems
 
 
 FileLoaded = tuple["Record | None", list[Diagnostic]]  # one file: its record (if valid), its problems
@@ -124,13 +153,21 @@ def claimed_keys(source: SourceFile) -> set[str]:
 
 
 def load_record(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic]]:
-    """Parse, validate and privacy-scan one file alone."""
-    record, problems, locator = _parse_and_validate(source, context)
-    phone = locator.values.get(("contact", "phone")) if locator and source.kind == "association" else None
+    """Parse, validate and privacy-scan one file alone: its text, its parsed values, its name."""
+    record, problems, parsed = _parse_and_validate(source, context)
     config = context.get("config")
     allow = config.privacy.allow if config is not None else ()
-    problems += privacy.scan(source.text, source.path, allow, [phone] if phone else [])
-    return record, problems
+    official = ("contact", "phone") if source.kind == "association" else None
+    phones: list[privacy.PhoneSpan] = []
+    if parsed is not None and official is not None and (at := parsed.locator.values.get(official)):
+        value = parsed.data.get("contact", {}).get("phone") if isinstance(parsed.data, dict) and isinstance(parsed.data.get("contact"), dict) else None
+        width = len(str(value)) + 2 if isinstance(value, str | int) else 1  # quotes included
+        phones.append((at[0], at[1], at[1] + width))
+    found = privacy.scan(source.text, source.path, allow, phones)
+    if parsed is not None and parsed.ok:
+        found += privacy.scan_values(parsed.data, parsed.locator.value, source.path, allow, official, already=found)
+    found += privacy.scan_name(source.rel, source.path, allow)
+    return record, problems + found
 
 
 def locate(source: SourceFile) -> Locator:
@@ -143,7 +180,7 @@ def locate(source: SourceFile) -> Locator:
     return load_yaml(source.text, str(source.path)).locator
 
 
-def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic], Locator | None]:
+def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Record | None, list[Diagnostic], YamlResult | None]:
     path = str(source.path)
     body, first_line = "", 1
     yaml_text, offset = source.text, 0
@@ -155,13 +192,13 @@ def _parse_and_validate(source: SourceFile, context: dict[str, Any]) -> tuple[Re
         body, first_line = front.body, front.body_first_line
     parsed = load_yaml(yaml_text, path, offset)
     if not parsed.ok:
-        return None, parsed.diagnostics, parsed.locator
+        return None, parsed.diagnostics, parsed
     model = MODELS[source.kind]
     data, problems = validate_model(model, parsed.data, parsed.locator, path, context)
     if data is None:
-        return None, parsed.diagnostics + fullwidth.explain(yaml_text, offset, path, problems), parsed.locator
+        return None, parsed.diagnostics + fullwidth.explain(yaml_text, offset, path, problems), parsed
     record = make_record(source, data, parsed.locator, body, first_line)
-    return record, parsed.diagnostics + problems, parsed.locator
+    return record, parsed.diagnostics + problems, parsed
 
 
 def make_record(source: SourceFile, data: Any, locator: Locator, body: str = "", body_first_line: int = 1) -> Record:
@@ -208,9 +245,10 @@ def _association_rules(record: Record) -> list[Diagnostic]:
 
 def _static_file(record: Record, src: Path, value: str, loc: tuple[str | int, ...]) -> list[Diagnostic]:
     pure = PurePosixPath(value)
-    if value.startswith(("/", "\\")) or ".." in pure.parts or "\\" in value or ":" in value or "\x00" in value:
+    parts = value.split("/")
+    if value.startswith(("/", "\\")) or ".." in pure.parts or "\\" in value or ":" in value or "\x00" in value or any(p in ("", ".") for p in parts):
         line, col = record.position(*loc)
-        return [error(record.path, line, col, "invalid-value", f"图片路径“{value}”应写成 static/ 目录下的相对路径，例如 img/a.png（不要以 / 开头，不能含 ..）")]
+        return [error(record.path, line, col, "invalid-value", f"图片路径“{value}”应写成 static/ 目录下的相对路径，例如 img/a.png（不要以 / 开头或结尾，不能含 .. 或连续的 /）")]
     target = src / "static" / pure
     static_root = (src / "static").resolve()
     if not target.is_file() or not target.resolve().is_relative_to(static_root):

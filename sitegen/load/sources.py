@@ -44,19 +44,34 @@ class FrontMatter:
     body_first_line: int
 
 
+def too_large(path: Path, size: int) -> Diagnostic:
+    return error(
+        path, 1, 1, "size",
+        f"文件太大（{size // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB），请拆分内容，图片等大文件请放在 static/ 下",
+    )
+
+
+def read_bounded(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a content file, or a `size` error without reading more than the limit:
+    the file's size is checked first, and a file that grows meanwhile is cut at the limit + 1
+    byte, so a 400 MB story costs a system call, not 400 MB of memory."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [too_large(path, size)]
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [error(path, 1, 1, "encoding", f"无法读取文件（{exc.strerror}），请检查文件权限")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [too_large(path, len(data))]
+    return data, []
+
+
 def decode(data: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 (BOM optional) with any line endings; anything else is a located error."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [
-            error(
-                path,
-                1,
-                1,
-                "encoding",
-                f"文件太大（{len(data) // 1024} KB，上限 {MAX_FILE_BYTES // 1024} KB），"
-                "请拆分内容，图片等大文件请放在 static/ 下",
-            )
-        ]
+        return None, [too_large(path, len(data))]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(data, nul)
@@ -139,10 +154,9 @@ def _read(src: Path, root: Path, path: Path, kind: str, inside: bool) -> tuple[S
                 f"此目录只读取 {suffix} 文件，本文件被忽略；如需发布请改名为 {path.stem}{suffix}",
             )
         ]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error(path, 1, 1, "encoding", f"无法读取文件（{exc.strerror}），请检查文件权限")]
+    data, problems = read_bounded(path)
+    if data is None:
+        return None, problems
     text, problems = decode(data, path)
     if text is None:
         return None, problems

@@ -198,8 +198,15 @@ def svg_size(data: bytes) -> tuple[int | None, int | None]:
     return None, None
 
 
+# A photo for the web is a few MB; a bigger file is refused before it is read into memory.
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+
+
 def probe(path: Path, rel: str) -> SourceImage:
     """Measure one image; raises ImageProblem when it cannot be published."""
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise ImageProblem(f"图片 static/{rel} 有 {size // 1024 // 1024} MB，超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB 的上限；请压缩或缩小后再放入 static/")
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() == ".svg":

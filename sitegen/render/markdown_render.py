@@ -13,13 +13,21 @@ from collections.abc import Iterator
 
 import markdown
 import nh3
+from markdown.extensions.attr_list import get_attrs
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.toc import slugify_unicode
 
-from sitegen.diagnostics import Diagnostic, warning
+from sitegen.diagnostics import Diagnostic, error, warning
+from sitegen.render.budget import OverBudget, within
 from sitegen.render.markdown_cjk import CjkJoinExtension
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "MarkdownRenderer"]
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "MAX_CHARS", "MarkdownRenderer", "SECONDS"]
+
+# The render budget of one record's Markdown (docs/reference.md, 规则 › Markdown 与 HTML):
+# 512 000 characters (a long story is 20 000) render in about 3 s; hostile text that would
+# take python-markdown minutes (tens of thousands of unclosed `[`) stops at SECONDS.
+MAX_CHARS = 512_000
+SECONDS = 10.0
 
 # --- Safelist ------------------------------------------------------------------------------
 
@@ -70,11 +78,16 @@ _EXTERNAL_HREF_RE = re.compile(r'\shref="(?:https?:)?//', re.IGNORECASE)
 
 # --- Source scan for removed raw HTML ------------------------------------------------------
 
-_ATTR_SRC = r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
-_SRC_TAG_RE = re.compile(rf"<(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:\s+{_ATTR_SRC})*)\s*/?>")
+# Bounded: a tag of more than 64 attributes or an attribute value of more than 4000
+# characters is not looked at further, so an unclosed `<a <a <a …` costs linear time.
+_ATTR_SRC = r"""[^\s"'>/=<]{1,200}(?:\s*=\s*(?:"[^"]{0,4000}"|'[^']{0,4000}'|[^\s"'=<>`]{1,4000}))?"""
+_SRC_TAG_RE = re.compile(rf"<(?P<name>[A-Za-z][A-Za-z0-9-]{{0,60}})(?P<attrs>(?:\s{{1,200}}{_ATTR_SRC}){{0,64}})\s{{0,200}}/?>")
 _SRC_ATTR_RE = re.compile(
-    r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'=<>`]+)))?"""
+    r"""(?P<name>[^\s"'>/=<]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s"'=<>`]+)))?"""
 )
+# python-markdown's attr_list: `{: #id .class key=value }` after a heading, a paragraph or an
+# inline element (its own pattern, bounded to one line of at most 2000 characters).
+_ATTR_LIST_RE = re.compile(r"\{:?[ ]*(?P<attrs>[^}\n ][^{}\n]{0,2000})\}")
 _MD_LINK_RE = re.compile(r"\]\(\s*<?(?P<url>[^\s)>]+)")
 _MD_REF_RE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<url>[^\s>]+)", re.MULTILINE)
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -135,26 +148,28 @@ def _mask_code(text: str) -> str:
         prev_blank = False
 
     # Inline code spans: a run of N backticks up to the next run of exactly N backticks,
-    # within one paragraph.
+    # within one paragraph (linear: each paragraph's runs are indexed by length once).
     text = "".join(chars)
-    pos = 0
-    while True:
-        m = _BACKTICKS_RE.search(text, pos)
-        if not m:
-            break
-        ticks = m.group(0)
-        para_end = _BLANK_LINE_RE.search(text, m.end())
-        limit = para_end.start() if para_end else len(text)
-        close = None
-        for c in _BACKTICKS_RE.finditer(text, m.end(), limit):
-            if c.group(0) == ticks:
-                close = c
-                break
-        if close is None:
-            pos = m.end()
-            continue
-        _blank(chars, m.start(), close.end())
-        pos = close.end()
+    start = 0
+    for end in [m.start() for m in _BLANK_LINE_RE.finditer(text)] + [len(text)]:
+        runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text, start, end)]
+        by_length: dict[int, list[int]] = {}
+        for index, (a, b) in enumerate(runs):
+            by_length.setdefault(b - a, []).append(index)
+        seen = dict.fromkeys(by_length, 0)  # per length: how many of its runs are used up
+        index = 0
+        while index < len(runs):
+            a, b = runs[index]
+            same = by_length[b - a]
+            while seen[b - a] < len(same) and same[seen[b - a]] <= index:
+                seen[b - a] += 1
+            if seen[b - a] == len(same):
+                index += 1
+                continue
+            close = same[seen[b - a]]
+            _blank(chars, a, runs[close][1])
+            index = close + 1
+        start = end
     return "".join(chars)
 
 
@@ -243,6 +258,31 @@ def _scan(text: str, raw_tags: set[str]) -> Iterator[tuple[int, str]]:
             scheme = _url_scheme(m.group("url"))
             if scheme is not None and scheme not in ALLOWED_SCHEMES:
                 yield m.start("url"), _scheme_message(scheme)
+    yield from _attr_list_problems(masked)
+
+
+_ANY_ALLOWED = frozenset().union(*ALLOWED_ATTRIBUTES.values())
+
+
+def _attr_list_problems(masked: str) -> Iterator[tuple[int, str]]:
+    """attr_list attributes the sanitizer removes: `{: onclick=… }`, `{: style=… }`,
+    `{: href="javascript:…" }` and any attribute no tag may carry."""
+    for m in _ATTR_LIST_RE.finditer(masked):
+        if "=" not in m.group("attrs"):
+            continue  # `{#id .class}` or a word in braces: nothing the sanitizer removes
+        for key, value in get_attrs(m.group("attrs")):
+            key = str(key).lower()
+            if key in (".", "id", "class"):
+                continue
+            where = m.start()
+            if key.startswith("on"):
+                yield where, f"已移除属性写法 {{: … }} 中的事件属性 {key}：正文中不能包含脚本。"
+            elif key == "style":
+                yield where, "已移除属性写法 {: … } 中的 style：正文不能自带样式，排版请使用 Markdown。"
+            elif key not in _ANY_ALLOWED:
+                yield where, f"已移除属性写法 {{: … }} 中的属性 {key}：该属性不在允许列表中。"
+            elif key in ("href", "src") and (scheme := _url_scheme(str(value))) is not None and scheme not in ALLOWED_SCHEMES:
+                yield where, _scheme_message(scheme)
 
 
 def link_targets(text: str) -> Iterator[tuple[int, str]]:
@@ -276,7 +316,11 @@ class MarkdownRenderer:
             raise ValueError(f"base_path must start and end with '/': {base_path!r}")
         self.base_path = base_path
         self._prefix = html.escape(base_path.rstrip("/"), quote=True)
-        self._md = markdown.Markdown(
+        self._md = self._new_markdown()
+
+    @staticmethod
+    def _new_markdown() -> markdown.Markdown:
+        return markdown.Markdown(
             extensions=[
                 "tables",
                 "fenced_code",
@@ -289,16 +333,37 @@ class MarkdownRenderer:
             output_format="html",
         )
 
-    def render(
-        self, text: str, path: str = "", first_line: int = 1
-    ) -> tuple[str, list[Diagnostic]]:
-        """Return (safe HTML, unsafe-html warnings). `first_line` is the line of text[0]."""
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    def _convert(self, text: str) -> tuple[str, str]:
+        """python-markdown's HTML of `text`, and the raw HTML it kept aside (its stash)."""
         self._md.reset()
         raw = self._md.convert(text)
         stash = "".join(str(block) for block in self._md.htmlStash.rawHtmlBlocks)
-        raw_tags = {name.lower() for name in _STASH_TAG_RE.findall(stash)}
         self._md.reset()
+        return raw, stash
+
+    def render(
+        self, text: str, path: str = "", first_line: int = 1
+    ) -> tuple[str, list[Diagnostic]]:
+        """Return (safe HTML, unsafe-html warnings). `first_line` is the line of text[0].
+        Text over the budget (MAX_CHARS, SECONDS) or nested too deeply renders as nothing,
+        with an error at its first line."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        line_one = first_line
+        first_line += text[: len(text) - len(text.lstrip())].count("\n")  # errors: at its first words
+        if len(text) > MAX_CHARS:
+            return "", [error(path, first_line, 1, "size", f"这段 Markdown 有 {len(text)} 个字符，超过单条记录 {MAX_CHARS} 个字符的上限：请拆分成几篇")]
+        try:
+            raw, stash = within(SECONDS, lambda: self._convert(text))
+        except OverBudget:
+            self._md = self._new_markdown()  # it was stopped midway
+            message = f"这段 Markdown 在 {SECONDS:g} 秒内没有渲染完：其中可能有成千上万个没有配对的 [、< 或 * 等符号；请删去它们，或用 \\[ 这样的转义写法"
+            return "", [error(path, first_line, 1, "timeout", message)]
+        except RecursionError:
+            self._md = self._new_markdown()
+            message = "Markdown 的列表或引用（>）嵌套太深，无法渲染：请减少嵌套层数（不超过几十层）"
+            return "", [error(path, first_line, 1, "size", message)]
+        first_line = line_one
+        raw_tags = {name.lower() for name in _STASH_TAG_RE.findall(stash)}
         clean = self._postprocess(_CLEANER.clean(raw))
         diagnostics = []
         for offset, message in _scan(text, raw_tags):

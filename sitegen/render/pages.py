@@ -23,7 +23,7 @@ from sitegen.incremental.graph import Graph
 from sitegen.link import urls
 from sitegen.link.inputs import CONFIG, ROUTES, Fingerprints, Input, compact, read, recording
 from sitegen.link.site import Site
-from sitegen.render import datapackage, filters, opendata
+from sitegen.render import datapackage, filters, opendata, sitemap
 from sitegen.render.artifact import Artifact, Deflated
 from sitegen.render.pool import fork_map
 from sitegen.render.templates import PageRenderer, TemplateProblem, page_of
@@ -48,7 +48,7 @@ class SitemapEntry:
     lastmod: date | None
 
 
-def plan(site: Site, views: Views) -> list[Job]:
+def plan(site: Site, views: Views, sitemap_limits: sitemap.SitemapLimits = sitemap.LIMITS) -> list[Job]:
     config = site.config
     jobs = [
         Job(urls.HOME, "index.html", lambda: _home(site, views)),
@@ -86,11 +86,9 @@ def plan(site: Site, views: Views) -> list[Job]:
         jobs.append(Job(urls.SEARCH, "search.html", in_sitemap=False))
     jobs.append(Job(urls.NOT_FOUND, "404.html", in_sitemap=False))
     in_sitemap = [job for job in jobs if job.in_sitemap]
-    jobs += [
-        Job(urls.FEED, "feed.xml", lambda: _feed(site, views), in_sitemap=False),
-        Job(urls.SITEMAP, "sitemap.xml", lambda: _sitemap(in_sitemap), in_sitemap=False),
-        Job(urls.ROBOTS, "robots.txt", in_sitemap=False),
-    ]
+    jobs.append(Job(urls.FEED, "feed.xml", lambda: _feed(site, views), in_sitemap=False))
+    jobs += _sitemaps(in_sitemap, config.base_url, sitemap_limits)
+    jobs.append(Job(urls.ROBOTS, "robots.txt", in_sitemap=False))
     for route, make in opendata.data_makers(site, lambda: views.evaluation).items():
         jobs.append(Job(route, make=make, in_sitemap=False))
     return jobs
@@ -169,9 +167,27 @@ def _feed(site: Site, views: Views) -> dict[str, Any]:
     return {"stories": stories, "updated": stories[0].date if stories else site.as_of}
 
 
+def _sitemaps(jobs: list[Job], base_url: str, limits: sitemap.SitemapLimits) -> list[Job]:
+    """`sitemap.xml`, or past the limits an index of that name and its parts (sitemap.py)."""
+    parts = sitemap.split([job.route for job in jobs], base_url, limits)
+    if len(parts) == 1:
+        return [Job(urls.SITEMAP, "sitemap.xml", lambda: _sitemap(jobs), in_sitemap=False)]
+    by_route = {job.route: job for job in jobs}
+    routes = [sitemap.part_route(n) for n in range(1, len(parts) + 1)]
+    made = [Job(urls.SITEMAP, "sitemap-index.xml", lambda: _sitemap_index(routes), in_sitemap=False)]
+    for route, part in zip(routes, parts, strict=True):
+        made.append(Job(route, "sitemap.xml", lambda p=part: _sitemap([by_route[r] for r in p]), in_sitemap=False))
+    return made
+
+
 def _sitemap(jobs: list[Job]) -> dict[str, Any]:
     read(ROUTES)
     return {"entries": [SitemapEntry(job.route, job.lastmod() if job.lastmod else None) for job in jobs]}
+
+
+def _sitemap_index(routes: list[str]) -> dict[str, Any]:
+    read(ROUTES)
+    return {"sitemaps": routes}
 
 
 def _key_figures(site: Site) -> dict[str, Any]:
@@ -237,6 +253,7 @@ def render_pages(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
     reuse: Reuse | None = None,
+    sitemap_limits: sitemap.SitemapLimits = sitemap.LIMITS,
 ) -> RenderedPages:
     """Make every planned output; `progress(done, total)` is called as outputs are made.
 
@@ -246,7 +263,7 @@ def render_pages(
     """
     renderer = PageRenderer(site, views)
     fingerprints = Fingerprints(site, renderer.env, views.images, views)
-    jobs = plan(site, views)
+    jobs = plan(site, views, sitemap_limits)
     fingerprints.routes = tuple(job.route for job in jobs if job.in_sitemap)
     result = RenderedPages([], [], fingerprints)
     todo: list[Job] = []

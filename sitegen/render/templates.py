@@ -26,7 +26,7 @@ from sitegen.domain.chinese import cn_date
 from sitegen.link import urls
 from sitegen.link.inputs import TemplateInput, read
 from sitegen.link.site import Site
-from sitegen.render import filters
+from sitegen.render import filters, share
 from sitegen.render.theme import template_dirs
 from sitegen.render.views import Views
 from sitegen.write import search
@@ -154,7 +154,7 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            cn_date=cn_date, number=number, phone_numbers=phone_numbers, name_keys=search.name_keys, association_names=association_names
+            cn_date=cn_date, excerpt=share.excerpt, number=number, phone_numbers=phone_numbers, name_keys=search.name_keys, association_names=association_names
         )
         base = site.config.base_path
         self.env.globals.update(
@@ -164,6 +164,9 @@ class PageRenderer:
             generator=f"sitegen {__version__}",
             url=lambda route: base + route,
             absolute=lambda route: site.config.base_url + route,
+            absolute_href=lambda href: share.absolute_href(site.config, href),
+            card_image=lambda image: share.card_image(site.config, image),
+            site_image=share.site_image(site.config),
             percent=coverage.percent,
             urls=urls,
             menu=Lazy(lambda: views.menu),

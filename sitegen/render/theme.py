@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, error
+from sitegen.render.svg import svg_problem
 
 # In a checkout `sitegen/theme` is a symlink to the repository's themes/default; building a
 # wheel copies the files behind it, so an installed sitegen carries the default theme too.
@@ -36,7 +37,9 @@ def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnosti
     """Route -> file of every static file; the site's static/ wins over the theme's.
 
     Symbolic links that lead out of their static folder are refused: a public repository
-    must not be able to publish files from the build machine.
+    must not be able to publish files from the build machine. SVGs of the site's static/
+    that could run a script on the site are refused too (`sitegen.render.svg`); the theme's
+    own are trusted like its templates.
     """
     files: dict[str, Path] = {}
     problems: list[Diagnostic] = []
@@ -50,6 +53,9 @@ def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnosti
                 continue
             if not path.resolve().is_relative_to(real_root):
                 problems.append(error(path, 1, 1, "missing-file", "这是指向 static/ 之外的符号链接，不会被发布；请把文件本身放进 static/"))
+                continue
+            if root == src / "static" and path.suffix.lower() in (".svg", ".svgz") and (problem := svg_problem(path)):
+                problems.append(error(path, 1, 1, "unsafe-file", f"SVG 图片{problem}。打开这张图片时它会在本站运行，因此不会发布：请删去该内容，或用绘图软件重新导出不含脚本和外链的 SVG（也可改用 PNG）"))
                 continue
             files[rel.as_posix()] = path
     return files, problems

@@ -31,7 +31,7 @@ from sitegen.render.artifact import Artifact, Deflated, DuplicateRoute
 from sitegen.write import tree
 from sitegen.write.exchange import UNSUPPORTED, exchange
 
-__all__ = ["BeforeSwap", "DuplicateRoute", "OutputError", "WriteStats", "recover", "work_area", "write_output"]
+__all__ = ["BeforeSwap", "DuplicateRoute", "OutputError", "WriteStats", "foreign", "recover", "work_area", "write_output"]
 
 # before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
 # it is about to replace, which may not exist. It may add files to `staged` (the search
@@ -131,9 +131,8 @@ def _unpack(packed: bytes | Path | Deflated) -> bytes | Path:
 
 
 def _resolve_out(out: Path) -> Path:
-    out = Path(os.path.abspath(out))
-    if out.is_symlink():
-        out = Path(os.path.realpath(out))
+    """OUT with every symbolic link on its way resolved: the folder that would be replaced."""
+    out = Path(os.path.realpath(os.path.abspath(out)))
     if not out.name:
         raise ValueError(f"invalid output directory: {out}")
     return out
@@ -295,6 +294,32 @@ def _recover(out: Path) -> None:
 
 
 # --- API -----------------------------------------------------------------------------------
+
+_GENERATOR_MARK = b'<meta name="generator" content="sitegen'
+
+
+def foreign(out: Path) -> bool:
+    """Whether OUT is a folder with files that sitegen did not write: not missing or empty,
+    no spare tree of a previous build beside it, and no page of it made by sitegen (the
+    generator mark of index.html or 404.html). Such a folder is never replaced without the
+    user asking (`sitegen build --force`): it may be a repository, a home, anything."""
+    out = _resolve_out(Path(out))
+    try:
+        if not out.is_dir() or not any(os.scandir(out)):
+            return False
+    except OSError:
+        return False
+    if work_area(out).is_dir():
+        return False
+    for page in ("index.html", "404.html"):
+        try:
+            with open(out / page, "rb") as file:
+                if _GENERATOR_MARK in file.read(16384):
+                    return False
+        except OSError:
+            continue
+    return True
+
 
 
 def recover(out: Path) -> None:
