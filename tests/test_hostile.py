@@ -267,6 +267,16 @@ def test_numbers_in_file_names_are_found(name: str, small_site: Path) -> None:
     assert len(found) == 1 and "文件名" in found[0].message
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["bai-yun-qu-520113-20200922-102", "2020-09-22-330106-0012-3", "xihu_330106_2024_1201_story"],
+)
+def test_codes_dates_and_serials_in_a_slug_are_not_a_number(name: str, small_site: Path) -> None:
+    (small_site / STORY).rename(small_site / "content/stories" / f"{name}.md")
+    assert privacy.scan_name(f"content/stories/{name}.md", "f") == []
+    assert privacy.scan_name("content/stories/card-6222-0202-0000-1235.md", "f")  # grouped in 4s: found
+
+
 def test_dates_codes_and_numbers_of_a_real_site_pass() -> None:
     text = "founded: 2021-01-01\ncredit_code: 51330106MJ8765432X\nphone: 0571-87654321\nvolunteers: 1200\n2021\n2022\n**2021**年\n"
     assert privacy.scan(text, "f") == []

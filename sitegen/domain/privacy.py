@@ -175,14 +175,31 @@ def scan_values(
     return found
 
 
+# How each kind is grouped when written with separators (138-0013-8000, 110105-19491231-002X,
+# 6222-0202-0000-1234-567): in a file name, digits split otherwise are separate words of a slug.
+_GROUPS = {
+    MOBILE: ((11,), (3, 4, 4), (2, 3, 4, 4), (4, 3, 4, 4)),
+    "居民身份证号": ((18,), (6, 8, 4)),
+    "居民身份证号（15 位）": ((15,), (6, 6, 3)),
+    "银行卡号": ((16,), (17,), (18,), (19,), (4, 4, 4, 4), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 4, 4, 3), (6, 13)),
+}
+
+
+def _grouped_as_written(number: str, what: str) -> bool:
+    lengths = tuple(len(group) for group in re.split(r"[ -]+", number.strip(" -")) if group)
+    return lengths in _GROUPS.get(what, ((len(digits(number)),),))
+
+
 def scan_name(rel: str, path: str | Path, allow: Iterable[str] = ()) -> list[Diagnostic]:
     """Personal numbers in a file's path (names become URLs, feed and sitemap entries); the
-    hyphens and underscores between the words of a name separate like spaces."""
+    hyphens and underscores between the words of a name separate like spaces, so a number split
+    across words counts only when grouped as people write that kind of number (a slug such as
+    `baiyun-520113-20200922-102` is a region code, a date and a serial, not a bank card)."""
     allowed = _allowed(allow)
     found = []
     words = Readable(rel).text.replace("-", " ").replace("_", " ")
     for _start, _end, number, what, _hint in hits(words):
-        if digits(number) not in allowed:
+        if digits(number) not in allowed and _grouped_as_written(number, what):
             hint = "文件名会成为网页地址，出现在订阅源和网站地图中，请给文件改名"
             found.append(error(path, 1, 1, "privacy", _message(what, number, hint, "文件名中")))
     return found
