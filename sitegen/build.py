@@ -27,10 +27,10 @@ from sitegen.render.artifact import Artifact, DuplicateRoute
 from sitegen.render.linkcheck import check_links
 from sitegen.render.markdown_stage import render_markdown
 from sitegen.render.pages import Reuse, render_pages
-from sitegen.render.theme import static_files
+from sitegen.render.theme import publishable
 from sitegen.render.views import Views
 from sitegen.write import search
-from sitegen.write.changes import Changes, merge, tree_diff
+from sitegen.write.changes import Changes
 from sitegen.write.writer import OutputError, WriteStats, write_output
 
 # progress(stage, done, total): the build reports each stage as it starts (done = total = 0)
@@ -49,14 +49,38 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 
 @dataclass
+class Analysis:
+    """What load and link made: the linked site (None when the config could not be read)."""
+
+    diagnostics: list[Diagnostic]
+    site: Site | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+@dataclass
+class Rendered:
+    """What render made: every output file, in memory or as a file to copy."""
+
+    files: list[Artifact]
+    diagnostics: list[Diagnostic]
+    pages: int = 0
+    reused: int = 0  # pages not rendered again: their inputs had not changed
+    fingerprints: Fingerprints | None = None  # of the inputs of the site rendered
+
+
+@dataclass
 class BuildResult:
+    """What `build` and `check` report; made once, when they end."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     site: Site | None = None
     files: list[Artifact] = field(default_factory=list)
     pages: int = 0
     reused: int = 0  # pages not rendered again: their inputs had not changed
     graph: Graph | None = None  # what every output read (after a build that wrote)
-    fingerprints: Fingerprints | None = None  # of the inputs of the site rendered
     stats: WriteStats | None = None
     image_cache: ImageStore | None = None  # variants reused (hits) and made by the build
     search_index: search.IndexResult | None = None
@@ -74,12 +98,11 @@ def analyse(
     include_drafts: bool = False,
     as_of: date | None = None,
     cache: Cache | None = None,
-) -> BuildResult:
+) -> Analysis:
     """Load, validate and link the site; no rendering, nothing written (with `cache`, parsed
     records and pinyin sort keys are taken from it and saved into it)."""
-    result = BuildResult()
     config, problems = load_config(src)
-    result.diagnostics += problems
+    result = Analysis(list(problems))
     if config is None:
         return result
     if base_url:
@@ -103,64 +126,53 @@ def analyse(
 
 
 def render(
-    result: BuildResult,
+    site: Site,
     progress: Progress | None = None,
     jobs: int = 1,
     cache: MarkdownCache | None = None,
     reuse: Reuse | None = None,
     image_cache: ImageStore | None = None,
-) -> BuildResult:
+    reserved: Callable[[str], str | None] | None = None,
+) -> Rendered:
     """Render every page and data file in memory, and check routes do not collide.
 
     `jobs` > 1 renders the pages (and resizes the images) in that many processes; the output
     is the same. With `reuse`, pages whose recorded inputs are unchanged keep their file from
-    OUT. Image variants come from `image_cache` (made there when missing).
+    OUT. Image variants come from `image_cache` (made there when missing). `reserved(route)`
+    says why a site file may not take a route a later step writes (None: it may).
     """
-    site = result.site
-    assert site is not None
     progress = progress or _silent
     progress(STAGE_IMAGES, 0, 0)
-    image_set, problems = images.prepare(site, image_cache, jobs)
-    result.diagnostics += problems
+    image_set, diagnostics = images.prepare(site, image_cache, jobs)
     progress(STAGE_RENDER, 0, 0)
     markdown, problems = render_markdown(site, cache, jobs)
-    result.diagnostics += problems
+    diagnostics += problems
     views = Views(site, markdown, image_set)
     pages = render_pages(site, views, lambda done, total: progress(STAGE_RENDER, done, total), jobs, reuse)
-    result.diagnostics += pages.diagnostics
-    result.pages = sum(1 for artifact in pages.files if artifact.is_page)
-    result.reused = pages.reused
-    result.fingerprints = pages.fingerprints
+    diagnostics += pages.diagnostics
     generated = [*pages.files, *(Artifact(route, content) for route, content in image_set.files.items())]
-    taken = {artifact.file for artifact in generated}
-    statics, problems = static_files(site.src, site.config.theme)
-    result.diagnostics += problems
-    for route, path in statics.items():
-        if route in taken:
-            result.diagnostics.append(
-                error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录")
-            )
-        elif site.config.search and _search_owns(route):
-            result.diagnostics.append(
-                error(path, 1, 1, "route-conflict", f"静态文件 /{route} 与站内搜索的索引（/{search.BUNDLE}/）冲突，请改名或移到其他目录")
-            )
-        else:
-            generated.append(Artifact(route, path))
-    result.diagnostics += check_links(site, {artifact.file: artifact.content for artifact in generated})
-    result.files = generated
-    return result
+    statics, problems = publishable(site.src, site.config.theme, {artifact.file for artifact in generated}, reserved)
+    diagnostics += problems
+    generated += (Artifact(route, path) for route, path in statics.items())
+    diagnostics += check_links(site, {artifact.file: artifact.content for artifact in generated})
+    made = sum(1 for artifact in pages.files if artifact.is_page)
+    return Rendered(generated, diagnostics, made, pages.reused, pages.fingerprints)
 
 
-def _search_owns(route: str) -> bool:
-    """Routes the search indexer writes or reads as its configuration."""
-    return route.split("/", 1)[0] == search.BUNDLE or route in search.CONFIG_FILES
+def _search(site: Site, keep_index: bool = False, progress: Progress = _silent) -> search.SearchStep | None:
+    """The step after rendering that indexes the site for its search page, if it has one."""
+    return search.SearchStep(keep_index, lambda: progress(STAGE_SEARCH, 0, 0)) if site.config.search else None
 
 
 def check(src: Path, include_drafts: bool = True) -> BuildResult:
     """Validate everything, rendering included (templates can fail too); write nothing."""
-    result = analyse(src, include_drafts=include_drafts)
-    if result.site is not None and not has_errors(result.diagnostics):
-        render(result, image_cache=Cache(src, readonly=True).images)
+    analysis = analyse(src, include_drafts=include_drafts)
+    result = BuildResult(analysis.diagnostics, analysis.site)
+    if analysis.site is not None and analysis.ok:
+        step = _search(analysis.site)
+        rendered = render(analysis.site, image_cache=Cache(src, readonly=True).images, reserved=step and step.conflict)
+        result.diagnostics += rendered.diagnostics
+        result.files, result.pages, result.reused = rendered.files, rendered.pages, rendered.reused
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
@@ -181,47 +193,48 @@ def build(
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     store = Cache(src)
-    result = analyse(src, base_url, include_drafts, cache=store)
+    analysis = analyse(src, base_url, include_drafts, cache=store)
+    result = BuildResult(analysis.diagnostics, analysis.site)
     if store.distrust is not None:
         result.diagnostics.append(warning(store.root, 1, 1, "cache", f"{store.distrust}，本次构建没有读写它（构建照常，只是不能沿用上次的结果）；请执行 git rm -r --cached {CACHE_DIR} 并把它写进 .gitignore，或删除该目录"))
-    cache = graph = None
-    if result.site is not None and not has_errors(result.diagnostics):
-        cache = MarkdownCache(store, result.site.config.base_path)
-        graph = Graph.load(store, digest(code_digest(), include_drafts, str(out.resolve())))
-        result.image_cache = store.images
-        render(result, progress, jobs, cache, Reuse(graph, out.resolve()), store.images)
-    if not has_errors(result.diagnostics):
-        progress(STAGE_WRITE, 0, 0)
-        before_swap = None
-        index_changes: list[Changes] = []
-        if result.site is not None and result.site.config.search:
+    site = analysis.site
+    if site is None or has_errors(result.diagnostics):
+        return _done(result, started)
+    step = _search(site, keep_index, progress)
+    cache = MarkdownCache(store, site.config.base_path)
+    graph = Graph.load(store, digest(code_digest(), include_drafts, str(out.resolve())))
+    result.image_cache = store.images
+    reuse = Reuse(graph, out.resolve())
+    rendered = render(site, progress, jobs, cache, reuse, store.images, step and step.conflict)
+    result.diagnostics += rendered.diagnostics
+    result.files, result.pages, result.reused = rendered.files, rendered.pages, rendered.reused
+    if has_errors(result.diagnostics):
+        return _done(result, started)
+    progress(STAGE_WRITE, 0, 0)
+    try:
+        result.stats = write_output(out, result.files, step)
+    except DuplicateRoute as exc:
+        result.diagnostics.append(error(out, 1, 1, "route-conflict", f"两个文件都要写到输出的 /{exc.file}，请改名其中一个"))
+        return _done(result, started)
+    except OutputError as exc:
+        result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
+        return _done(result, started)
+    except search.SearchIndexError as exc:
+        result.diagnostics.append(error(out, 1, 1, "search-index", f"无法生成站内搜索索引，输出目录未改动：{exc}"))
+        return _done(result, started)
+    written = Changes(result.stats.changed, result.stats.removed)
+    result.changes = step.with_index(written) if step is not None else written
+    result.search_index = step.result if step is not None else None
+    cache.save()
+    if rendered.fingerprints is not None:
+        result.graph = graph.rebuilt(((a.route, a.inputs) for a in result.files), rendered.fingerprints)
+        result.graph.note_written(out)
+        result.graph.save(store)
+        store.prune()
+    return _done(result, started)
 
-            def before_swap(staged: Path, previous: Path) -> None:
-                progress(STAGE_SEARCH, 0, 0)
-                old = previous if previous.is_dir() else None
-                result.search_index = search.index_site(staged, old, keep_index)
-                bundle = search.BUNDLE
-                index_changes.append(tree_diff(staged / bundle, old / bundle if old else None, bundle + "/"))
 
-        try:
-            # an unchanged OUT is left alone only if its index is this Pagefind's
-            adds = search.BUNDLE if before_swap is not None and search.index_is_current(out) else None
-            result.stats = write_output(out, result.files, before_swap, adds)
-            written = Changes(result.stats.changed, result.stats.removed)
-            result.changes = merge(written, search.BUNDLE, index_changes[0]) if index_changes else written
-            if cache is not None:
-                cache.save()
-            if graph is not None and result.fingerprints is not None:
-                result.graph = graph.rebuilt(((a.route, a.inputs) for a in result.files), result.fingerprints)
-                result.graph.note_written(out)
-                result.graph.save(store)
-                store.prune()
-        except DuplicateRoute as exc:
-            result.diagnostics.append(error(out, 1, 1, "route-conflict", f"两个文件都要写到输出的 /{exc.file}，请改名其中一个"))
-        except OutputError as exc:
-            result.diagnostics.append(error(out, 1, 1, "output", f"无法写入输出目录：{exc}"))
-        except search.SearchIndexError as exc:
-            result.diagnostics.append(error(out, 1, 1, "search-index", f"无法生成站内搜索索引，输出目录未改动：{exc}"))
+def _done(result: BuildResult, started: float) -> BuildResult:
     result.diagnostics = sort_diagnostics(result.diagnostics)
     result.seconds = time.perf_counter() - started
     return result

@@ -63,3 +63,38 @@ def test_the_harness_measures_builds_and_the_dev_server_over_http(tmp_path: Path
     story = run.Editor(tmp_path / "scale-0.005" / "src").story.read_text(encoding="utf-8")
     assert story.count("回访编号") == 3  # one edit for the build row, two saves in serve
     assert (BENCHMARKS / "RESULTS.md").read_bytes() == results  # only --write touches it
+
+
+def test_the_output_comparison_of_two_commits_says_identical(tmp_path: Path, monkeypatch, capsys) -> None:
+    """benchmarks/compare.py on one commit against itself: same files, exit status 0."""
+    import subprocess
+
+    import pytest
+
+    root = BENCHMARKS.parent
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    compare = _script("compare")
+    site = root / "tests" / "sites" / "small"
+    argv = ["compare.py", "HEAD", head.stdout.strip(), str(site), "--work", str(tmp_path), "--jobs", "1", "--no-timing"]
+    monkeypatch.setattr(sys, "argv", argv)
+    try:
+        compare.main()
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    assert "-j 1: identical" in capsys.readouterr().out
+
+
+def test_story_names_never_read_as_a_personal_number() -> None:
+    """A national site names stories after hosts whose slug ends in a region code; with a date
+    and a four-digit serial that read as an ID number and the full-scale site did not build."""
+    from datetime import date
+
+    from sitegen.domain.privacy import scan_name
+
+    slug = _script("generate").story_slug("bin-zhou-shi-610482", date(2020, 4, 21), 9786)
+    assert slug == "bin-zhou-shi-610482-20200421-09786"
+    assert scan_name(f"content/stories/{slug}.md", f"{slug}.md") == []
+    old = "content/stories/bin-zhou-shi-610482-20200421-9786.md"
+    assert scan_name(old, old)  # the name it had

@@ -1,4 +1,5 @@
-"""Typed inputs: the site records what is read, memoised values replay it, fingerprints tell."""
+"""Typed inputs (sitegen/link/inputs.py): their identity, their JSON form, their fingerprints.
+Recording by the site's collections: test_recorded.py; memoised values: test_memo.py."""
 
 from __future__ import annotations
 
@@ -21,10 +22,7 @@ from sitegen.link.inputs import (
     SiteValue,
     TemplateInput,
     compact,
-    recording,
-    unrecorded,
 )
-from sitegen.link.memo import derived, memo, memo_property
 from sitegen.link.site import Site
 
 
@@ -37,80 +35,6 @@ def _site(src: Path) -> Site:
 @pytest.fixture
 def site(small_site: Path) -> Site:
     return _site(small_site)
-
-
-def test_reading_the_site_records_what_was_read(site: Site) -> None:
-    region = next(iter(site.associations._items))  # noqa: SLF001 - a key, without recording
-    with recording() as found:
-        record = site.associations[region]
-    assert found == {Presence("association", region)}, "handing a record out reads only its presence"
-    with recording() as found:
-        assert record.data.region == region
-        assert record.key == region  # identity costs nothing
-    assert found == {RecordInput("association", region)}
-    with recording() as found:
-        list(site.stories)
-        _ = site.as_of
-        site.stories_of_tag.get("不存在的标签")
-    assert found == {KindList("story"), SiteValue("as_of"), Relation("stories_of_tag", "不存在的标签")}
-    with recording() as found:
-        dict(site.tag_slug.items())
-    assert found == {Relation("tag_slug")}
-
-
-def test_reading_outside_a_recording_records_nothing(site: Site) -> None:
-    with recording() as outer:
-        with unrecorded():
-            list(site.associations.values())[0].data  # noqa: B018
-        with recording() as inner:
-            site.projects.get("x")
-    assert outer == set() and inner == {Presence("project", "x")}
-
-
-class Owner:
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self.calls = 0
-
-    @memo_property
-    def first_story_title(self) -> str:
-        self.calls += 1
-        return self.site.stories[0].data.title
-
-    @memo
-    def status(self, region: str) -> str:
-        self.calls += 1
-        return self.site.associations[region].data.status
-
-    @derived("test-count")
-    def count(self) -> int:
-        self.calls += 1
-        return sum(1 for record in self.site.stories if record.data.title)
-
-
-def test_memoised_values_record_what_they_read_every_time(site: Site) -> None:
-    owner = Owner(site)
-    first = site.stories[0].key
-    with recording() as one:
-        owner.first_story_title  # noqa: B018
-    with recording() as two:
-        owner.first_story_title  # noqa: B018 - memoised: computed once, recorded again
-    assert owner.calls == 1 and one == two == {KindList("story"), RecordInput("story", first)}
-    region = next(iter(site.associations._items))  # noqa: SLF001
-    with recording():
-        owner.status(region)
-    with recording() as again:
-        owner.status(region)
-    assert owner.calls == 2 and RecordInput("association", region) in again
-
-
-def test_derived_values_stand_for_what_they_read(site: Site) -> None:
-    owner, stories = Owner(site), len(site.stories)
-    with recording() as found:
-        assert owner.count() == stories
-    assert found == {Derived("test-count")}
-    fingerprints = Fingerprints(site, views=owner)
-    assert fingerprints(Derived("test-count")) == Fingerprints(site, views=Owner(site))(Derived("test-count"))
 
 
 def test_compact_drops_what_another_input_implies() -> None:

@@ -1,4 +1,5 @@
-"""References and the 席位制 hierarchy, on records written in the test."""
+"""Linking (sitegen.link.site, sitegen.link.references): references and the 席位制 hierarchy,
+on records written in the test."""
 
 from __future__ import annotations
 

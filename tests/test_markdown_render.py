@@ -1,4 +1,5 @@
-"""Tests for sitegen.markdown_render."""
+"""Markdown to safe HTML (sitegen.render.markdown_render) and the joining of Chinese lines
+(sitegen.render.markdown_cjk)."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ import pytest
 from conftest import broken_links, build_ok, copy_site, parse_html
 
 from sitegen.build import build
+from sitegen.render.name_keys import name_key
 from sitegen.write import search
 from sitegen.write.writer import work_area
 
@@ -164,26 +165,14 @@ def test_characters_apart_leaves_markup_alone() -> None:
     )
 
 
-def test_name_keys_are_one_latin_word_per_normalised_name() -> None:
-    key = search.name_key("西湖区")
-    assert re.fullmatch(r"sgn[a-p]{16}", key)
-    assert search.name_key(" 西湖区 ") == search.name_key("西湖区") == search.name_key("西湖区。")
-    assert search.name_key("ＡＩ助老") == search.name_key("ai助老")  # NFKC and lower case
-    assert search.name_key("西湖") != key
-    assert search.name_key("“”") == ""
-    assert search.name_keys(["西湖区", "西湖区", "", "西湖"]) == f"{key} {search.name_key('西湖')}"
-    # a fixed value: assets/search.js computes the same (the browser relevance test relies on it)
-    assert search.name_key("西湖区青协") == "sgn" + search.name_key("西湖区青协")[3:]
-
-
 def test_records_carry_their_title_and_name_keys(built: Path) -> None:
     by_url = {r["url"]: r["meta"] for r in fragments(built)}
     association = by_url["/associations/330106/"]
     assert association["title"] == "杭州市西湖区青年志愿者协会"
     keys = set(association["names"].split())
     for name in ("杭州市西湖区青年志愿者协会", "西湖区青年志愿者协会", "西湖区", "西湖", "西湖区青协"):
-        assert search.name_key(name) in keys, name
-    assert search.name_key("留守儿童的周末课堂") in by_url["/stories/liushou/"]["names"].split()
+        assert name_key(name) in keys, name
+    assert name_key("留守儿童的周末课堂") in by_url["/stories/liushou/"]["names"].split()
 
 
 # --- The pages --------------------------------------------------------------------------------
@@ -403,7 +392,7 @@ def test_chinese_phrases_and_name_keys_find_the_pages(served: str, built: Path, 
     queries = {
         "留守儿童": phrase("留守儿童"), "金晖助老": phrase("金晖助老"), "空巢老人": phrase("空巢老人"),
         "辅导功课": phrase("辅导功课"), "余杭": phrase("余杭"), "不存在的词语": phrase("不存在的词语"),
-        "马拉松": phrase("马拉松"), "儿童留守": phrase("儿童留守"), "key 西湖": search.name_key("西湖"),
+        "马拉松": phrase("马拉松"), "儿童留守": phrase("儿童留守"), "key 西湖": name_key("西湖"),
     }  # fmt: skip
     done = subprocess.run(["node", script, served, BASE, *queries.values()], capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0 and "fetch is not defined" in done.stderr:

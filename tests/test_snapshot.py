@@ -152,3 +152,20 @@ def test_a_failed_build_keeps_the_record_of_the_last_good_one(tmp_path: Path) ->
     assert result.exit_code == 1
     story.write_bytes(good)
     assert _take(src, out).unchanged  # OUT is still what these inputs build
+
+
+def test_a_snapshot_another_user_wrote_is_not_read(tmp_path: Path) -> None:
+    """The snapshot is a part of the build cache: the cache's trust rules apply to it too."""
+    from sitegen.incremental.store import CACHE_DIR, SNAPSHOT
+
+    src, out = _built(tmp_path)
+    assert _take(src, out).unchanged
+    os.chown(src / CACHE_DIR / SNAPSHOT, 4242, -1)
+    assert _take(src, out).recorded is None
+    os.chown(src / CACHE_DIR / SNAPSHOT, os.getuid(), -1)
+    os.chown(src / CACHE_DIR, 4242, -1)  # the whole folder: neither read nor written
+    taken = _take(src, out)
+    assert taken.recorded is None and not taken.unchanged
+    before = (src / CACHE_DIR / SNAPSHOT).read_bytes()
+    taken.save(out, 0, [])
+    assert (src / CACHE_DIR / SNAPSHOT).read_bytes() == before

@@ -1,4 +1,5 @@
-"""The published workbooks (/data/*.xlsx), their cells, and the pieces that read cells back."""
+"""The published workbooks (/data/*.xlsx; sitegen.render.spreadsheets, sitegen.render.xlsx),
+their cells (sitegen.render.cells), and the pieces that read cells back."""
 
 from __future__ import annotations
 

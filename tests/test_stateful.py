@@ -37,7 +37,7 @@ from sitegen.serve.resident import Resident
 
 EXAMPLES = int(os.environ.get("SITEGEN_STATEFUL_EXAMPLES", "0"))
 STEPS = int(os.environ.get("SITEGEN_STATEFUL_STEPS", "0"))
-RAN = {"sequences": 0, "edits": 0}
+RAN = {"sequences": 0, "edits": 0, "pools": 0}
 
 WORDS = st.text(alphabet="志愿服务社区青年关爱行动阳光金晖暖心夜校abcXY -", min_size=1, max_size=10).map(str.strip).filter(bool)
 DATES = st.dates(date(2018, 1, 1), date(2024, 12, 31))
@@ -112,6 +112,8 @@ class EditSequences(RuleBasedStateMachine):
         field = data.draw(st.sampled_from(["name", "founded", "volunteers", "honors", "description", "updated", "status", "teams", "supervisor"]))
         if field == "name":
             record["name"] = data.draw(WORDS) + "青年志愿者协会"
+        elif field == "founded" and isinstance(record.get("dissolved"), date):
+            record["founded"] = data.draw(st.dates(date(2018, 1, 1), record["dissolved"]))  # not after it was dissolved
         elif field in ("founded", "updated"):
             record[field] = data.draw(DATES)
         elif field == "volunteers":
@@ -132,6 +134,7 @@ class EditSequences(RuleBasedStateMachine):
         self._write_yaml(path, record)
         self._edited()
 
+    @precondition(lambda self: len(self._projects()) > 0)  # every project may have been deleted
     @rule(data=st.data())
     def edit_a_project(self, data: st.DataObject) -> None:
         if not self._files("projects"):  # every project deleted: nothing to edit
@@ -378,11 +381,19 @@ class ParallelEditSequences(EditSequences):
 
     def __init__(self) -> None:
         super().__init__()
-        self.threshold = pool.PARALLEL_MIN
+        self.threshold, self.executor = pool.PARALLEL_MIN, pool.ProcessPoolExecutor
         pool.PARALLEL_MIN = 1  # the small site renders in forked workers too
+        real = self.executor
+
+        class Counting(real):  # type: ignore[misc, valid-type]
+            def __init__(self, workers: int, **kwargs: Any) -> None:
+                RAN["pools"] += 1
+                super().__init__(workers, **kwargs)
+
+        pool.ProcessPoolExecutor = Counting
 
     def teardown(self) -> None:
-        pool.PARALLEL_MIN = self.threshold
+        pool.PARALLEL_MIN, pool.ProcessPoolExecutor = self.threshold, self.executor
         super().teardown()
 
 
@@ -449,5 +460,7 @@ def test_incremental_build_equals_clean_build_after_random_edits(machine: type[E
     machine.TestCase().runTest()
     ran = {key: RAN[key] - before[key] for key in RAN}
     assert ran["sequences"] >= 1
+    if machine.jobs > 1:
+        assert ran["pools"] > 0, "the -j 2 builds rendered in forked workers"
     if EXAMPLES:
-        print(f"\n{machine.__name__}: {ran['sequences']} edit sequences, {ran['edits']} edits, no difference")
+        print(f"\n{machine.__name__}: {ran['sequences']} edit sequences, {ran['edits']} edits, {ran['pools']} process pools, no difference")

@@ -1,4 +1,5 @@
-"""Views: the directory tree and breadcrumbs templates receive."""
+"""Views (sitegen.render.views, sitegen.render.record_views): the directory tree and
+breadcrumbs templates receive."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -375,10 +377,24 @@ def test_identical_output_is_left_alone(tmp_path: Path) -> None:
     assert os.stat(out).st_ino != inode
 
 
-# --- before_swap ------------------------------------------------------------------------------
+# --- a step before the swap --------------------------------------------------------------------
 
 
-def test_before_swap_sees_the_staged_tree_and_what_it_adds_is_swapped_in(tmp_path: Path) -> None:
+@dataclass
+class Hook:
+    """A writer `Step` made of a function; its folder is never current (it always runs)."""
+
+    run: Callable[[Path, Path], None]
+    adds: str = "pagefind"
+
+    def current(self, out: Path) -> bool:
+        return False
+
+    def __call__(self, staged: Path, out: Path) -> None:
+        self.run(staged, out)
+
+
+def test_a_step_sees_the_staged_tree_and_what_it_adds_is_swapped_in(tmp_path: Path) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
     seen: list[tuple[Path, Path]] = []
@@ -390,17 +406,17 @@ def test_before_swap_sees_the_staged_tree_and_what_it_adds_is_swapped_in(tmp_pat
         (staged / "pagefind").mkdir()
         (staged / "pagefind/entry.json").write_bytes(b"{}")
 
-    write_output(out, {**FILES, "index.html": b"v2"}, before_swap=add_index)
+    write_output(out, {**FILES, "index.html": b"v2"}, Hook(add_index))
     assert [previous for _, previous in seen] == [out.resolve()]
     assert seen[0][0] == _spare(out.resolve())
     assert _tree(out) == {**FILES, "index.html": b"v2", "pagefind/entry.json": b"{}"}
     assert _siblings(out) == []
     # the next hook gets a staged tree without the index it made two builds ago
-    write_output(out, {**FILES, "index.html": b"v3"}, before_swap=lambda staged, previous: seen.append((staged, previous)))
+    write_output(out, {**FILES, "index.html": b"v3"}, Hook(lambda staged, previous: seen.append((staged, previous))))
     assert _tree(out) == {**FILES, "index.html": b"v3"}
 
 
-def test_a_failing_before_swap_leaves_out_untouched(tmp_path: Path) -> None:
+def test_a_failing_step_leaves_out_untouched(tmp_path: Path) -> None:
     out = tmp_path / "output"
     write_output(out, FILES)
     before = {k: os.stat(out / k).st_ino for k in FILES}
@@ -413,7 +429,7 @@ def test_a_failing_before_swap_leaves_out_untouched(tmp_path: Path) -> None:
         raise Boom("indexer failed")
 
     with pytest.raises(Boom):  # the hook's own exception, for the caller to report
-        write_output(out, {**FILES, "index.html": b"v2"}, before_swap=fail)
+        write_output(out, {**FILES, "index.html": b"v2"}, Hook(fail))
     assert _tree(out) == FILES
     assert {k: os.stat(out / k).st_ino for k in FILES} == before
     assert _siblings(out) == []
@@ -421,10 +437,10 @@ def test_a_failing_before_swap_leaves_out_untouched(tmp_path: Path) -> None:
     assert _tree(out) == {**FILES, "index.html": b"v2"}
 
 
-def test_before_swap_on_a_first_build_gets_a_missing_previous(tmp_path: Path) -> None:
+def test_a_step_on_a_first_build_gets_a_missing_previous(tmp_path: Path) -> None:
     out = tmp_path / "output"
     previous: list[bool] = []
-    write_output(out, FILES, before_swap=lambda staged, prev: previous.append(prev.exists()))
+    write_output(out, FILES, Hook(lambda staged, prev: previous.append(prev.exists())))
     assert previous == [False]
     assert _tree(out) == FILES
 
@@ -531,4 +547,27 @@ def test_a_file_given_twice_is_refused_and_out_untouched(tmp_path: Path) -> None
     with pytest.raises(DuplicateRoute) as caught:
         writer.write_output(out, twice)
     assert caught.value.file == "about/index.html"
+    assert _tree(out) == FILES
+
+
+def test_an_out_with_the_files_and_a_current_step_folder_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+
+    def add_index(staged: Path, previous: Path) -> None:
+        (staged / "pagefind").mkdir()
+        (staged / "pagefind/entry.json").write_bytes(b"{}")
+
+    write_output(out, FILES, Hook(add_index))
+    inode = os.stat(out).st_ino
+    ran: list[Path] = []
+
+    @dataclass
+    class Current(Hook):
+        def current(self, out: Path) -> bool:
+            return (out / self.adds).is_dir()
+
+    assert write_output(out, FILES, Current(lambda staged, previous: ran.append(staged))) == WriteStats(0, len(FILES))
+    assert ran == [] and os.stat(out).st_ino == inode
+    write_output(out, FILES, Hook(lambda staged, previous: ran.append(staged)))  # not current: it runs
+    assert len(ran) == 1
     assert _tree(out) == FILES

@@ -119,6 +119,30 @@ def cycles(found: dict[str, Module]) -> list[list[str]]:
     return sorted(groups)
 
 
+# The pipeline's stages in order: a stage imports no later one (docs/architecture.md), and no
+# stage, nor domain/ or incremental/, imports what runs the pipeline or faces the user.
+STAGES = ("load", "link", "render", "write")
+RUNNERS = ("build", "serve", "cli", "authoring")
+
+
+def layer_violations(found: dict[str, Module]) -> list[str]:
+    """`a -> b` for every import of a later stage, or of a runner from below the runners."""
+    def part(name: str) -> str:
+        return name.split(".")[1] if name.count(".") else ""
+
+    found_violations = []
+    for module in found.values():
+        mine = part(module.name)
+        if mine in RUNNERS or mine == "":
+            continue
+        for target in sorted(module.imports):
+            theirs = part(target)
+            later = mine in STAGES and theirs in STAGES and STAGES.index(theirs) > STAGES.index(mine)
+            if later or theirs in RUNNERS:
+                found_violations.append(f"{module.name} -> {target}")
+    return sorted(found_violations)
+
+
 def main() -> None:
     """`python tools/structure.py [PACKAGE_DIR]` (default: this checkout's sitegen/)."""
     found = modules(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else PACKAGE)
@@ -127,6 +151,7 @@ def main() -> None:
     print(f"modules (without __init__): {len(sizes)}; lines median {statistics.median(sizes):g}, largest {largest.lines} ({largest.name})")
     print(f"over {MAX_LINES} lines: {[m.name for m in found.values() if m.lines > MAX_LINES]}")
     print(f"import cycles: {cycles(found)}")
+    print(f"imports against the pipeline's order: {layer_violations(found)}")
     private = {m.name: m.private_reads for m in found.values() if m.private_reads}
     print(f"private members read from another object: {sum(map(len, private.values()))}")
     for name, reads in sorted(private.items()):

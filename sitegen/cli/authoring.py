@@ -120,6 +120,23 @@ def _known_association(src: Path, divisions, hint: str) -> Callable[[str], str]:
     return check
 
 
+def _division(divisions, hint: str, also: Callable[[str], None] | None = None) -> Callable[[str], str]:
+    """A code of the division table (and whatever `also` checks); its place is shown back on
+    a terminal."""
+
+    def check(code: str) -> str:
+        code = code.strip()
+        if code not in divisions:
+            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint=hint)
+        if also is not None:
+            also(code)
+        if interactive():
+            click.echo(f"  → 区划：{divisions.full_name(code)}")
+        return code
+
+    return check
+
+
 @new_group.command("association")
 @click.argument("region", required=False)
 @SRC_OPTION
@@ -132,17 +149,11 @@ def new_association(region: str | None, src: Path, name: str | None, status: str
     src = existing_src(src)
     config, divisions = site_config(src)
 
-    def new_region(code: str) -> str:
-        code = code.strip()
-        if code not in divisions:
-            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="区划代码")
+    def not_written(code: str) -> None:
         if _record_path(src, "association", code).exists():
             raise click.BadParameter(f"{_record_path(src, 'association', code)} 已存在，不会覆盖", param_hint="区划代码")
-        if interactive():
-            click.echo(f"  → 区划：{divisions.full_name(code)}")
-        return code
 
-    region = _require({"region": region}, checks={"region": new_region})["region"]
+    region = _require({"region": region}, checks={"region": _division(divisions, "区划代码", not_written)})["region"]
     values = _require({"name": name}, {"name": scaffold.default_association_name(region, divisions)})
     day = founded.date() if founded else (None if status == "preparing" else date.today())
     if serial and serial.strip() in scaffold.taken_serials(src):
@@ -249,14 +260,7 @@ def init_command(directory: Path, region: str | None, title: str | None, base_ur
         raise click.UsageError(f"目录 {directory} 不是空的：sitegen init 只在空目录（或只有 .git 的新仓库）中创建站点，从不覆盖文件")
     divisions = load_divisions()
 
-    def known_region(code: str) -> str:
-        code = code.strip()
-        if code not in divisions:
-            raise click.BadParameter(f"区划代码“{code}”不在 2023 年统计用区划代码表中", param_hint="--region")
-        if interactive():
-            click.echo(f"  → 区划：{divisions.full_name(code)}")
-        return code
-
+    known_region = _division(divisions, "--region")
     if region is None and interactive():
         region = click.prompt("本站协会的区划代码（6 位）", default=starter.DEFAULT_REGION, value_proc=known_region)
     region = known_region(region or starter.DEFAULT_REGION)

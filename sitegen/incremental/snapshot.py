@@ -18,8 +18,9 @@ Digests are taken before the build reads the inputs, so an edit during a build i
 the next one.
 
 This module imports only the standard library (and store.py, the cache's home, which does too):
-a no-change `sitegen build` needs nothing else. A snapshot in a cache folder that Git tracks or
-another user owns is not read, like the rest of the cache.
+a no-change `sitegen build` needs nothing else. The snapshot is a part of the build cache, read
+and written through `Cache`: one in a cache folder that Git tracks or another user owns, or a
+file another user wrote, is not read, like the rest of the cache.
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.incremental.store import CACHE_DIR, SNAPSHOT, distrust, write_atomically
+from sitegen.incremental.store import SNAPSHOT, Cache
 
-FILE_NAME = SNAPSHOT
 FORMAT = 1
 RACY_NS = 2_000_000_000  # two seconds: coarse kernel clocks, FAT's two-second mtimes
 SRC_INPUTS = ("sitegen.yaml", "content", "static", "templates", "themes")
@@ -52,7 +52,7 @@ Entry = list  # [relative path, size, mtime_ns, ctime_ns, inode]; size -1: could
 class Snapshot:
     """The inputs as listed at the start of this build, and what the last build recorded."""
 
-    path: Path
+    cache: Cache  # SRC's build cache, which keeps the snapshot as one of its parts
     key: str
     roots: dict[str, list[Entry]]
     digests: dict[str, list[str]] = field(default_factory=dict)
@@ -87,8 +87,7 @@ class Snapshot:
             "pages": pages,
             "diagnostics": [_diagnostic(d) for d in diagnostics],
         }
-        with contextlib.suppress(OSError):  # a failure only costs speed next time
-            write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        self.cache.write(SNAPSHOT, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def take(src: Path, out: Path, options: str) -> Snapshot:
@@ -96,8 +95,9 @@ def take(src: Path, out: Path, options: str) -> Snapshot:
     `options` are the build's options that change its output (base URL, drafts)."""
     started = time.time_ns()
     key = f"{FORMAT}\0{__version__}\0{sys.version}\0{src}\0{out}\0{options}"
-    snapshot = Snapshot(src / CACHE_DIR / FILE_NAME, key, {str(root): _list(root) for root in input_roots(src)})
-    recorded = _load(snapshot.path, key) if distrust(src) is None else None  # as the build cache (store.py)
+    cache = Cache(src)  # not read when Git tracks it or another user owns it, as the rest
+    snapshot = Snapshot(cache, key, {str(root): _list(root) for root in input_roots(src)})
+    recorded = _load(cache.read(SNAPSHOT), key)
     snapshot.recorded = recorded
     same = recorded is not None and recorded["roots"].keys() == snapshot.roots.keys()
     for root, entries in snapshot.roots.items():
@@ -114,12 +114,6 @@ def take(src: Path, out: Path, options: str) -> Snapshot:
         snapshot.racy[root] = [e[0] for e in entries if max(e[2], e[3]) >= started - RACY_NS]
     snapshot.unchanged = same and recorded["output"] == list_output(out)
     return snapshot
-
-
-def forget(src: Path) -> None:
-    """Drop the record: the next build must do the work (its OUT is not a function of SRC)."""
-    with contextlib.suppress(OSError):
-        os.unlink(src / CACHE_DIR / FILE_NAME)
 
 
 def input_roots(src: Path) -> list[Path]:
@@ -211,10 +205,10 @@ def _digest(root: Path, entry: Entry, known: tuple[Entry, str] | None) -> str:
         return ""
 
 
-def _load(path: Path, key: str) -> dict | None:
+def _load(raw: bytes | None, key: str) -> dict | None:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         return None

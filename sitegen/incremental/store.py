@@ -80,27 +80,39 @@ class Cache:
         text = json.dumps([code_digest(), FORMAT, part, *map(str, key)], ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def load(self, part: str, stamp: str) -> Any | None:
-        """The data saved in `part` under `stamp`, or None (no part, another stamp, unreadable)."""
+    def read(self, part: str) -> bytes | None:
+        """The bytes of `part`, or None: missing, unreadable, in a folder that may not be
+        used, or a file another user wrote."""
         if not self.usable:
             return None
         try:
             with open(self.root / part, "rb") as handle:
-                if not _owned(os.fstat(handle.fileno())):
-                    return None
-                saved = json.loads(handle.read())
-        except (OSError, ValueError):
+                return handle.read() if _owned(os.fstat(handle.fileno())) else None
+        except OSError:
+            return None
+
+    def write(self, part: str, data: bytes) -> None:
+        """Replace `part` atomically (nothing for `check` or a folder that may not be used; a
+        failure to save only costs speed next time)."""
+        if self.readonly or not self.usable:
+            return
+        with contextlib.suppress(OSError):
+            write_atomically(self.root / part, data)
+
+    def load(self, part: str, stamp: str) -> Any | None:
+        """The data saved in `part` under `stamp`, or None (no part, another stamp, unreadable)."""
+        raw = self.read(part)
+        try:
+            saved = json.loads(raw) if raw is not None else None
+        except ValueError:
             return None
         if not isinstance(saved, dict) or saved.get("stamp") != stamp:
             return None
         return saved.get("data")
 
     def save(self, part: str, stamp: str, data: Any) -> None:
-        if self.readonly or not self.usable:
-            return
         text = json.dumps({"stamp": stamp, "data": data}, ensure_ascii=False, separators=(",", ":"))
-        with contextlib.suppress(OSError):
-            write_atomically(self.root / part, text.encode("utf-8"))
+        self.write(part, text.encode("utf-8"))
 
     def prune(self) -> None:
         """Remove what the layout does not name, and the image variants this build did not use."""

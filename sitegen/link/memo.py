@@ -55,11 +55,7 @@ class memo_property:  # noqa: N801 - used like `property`
             entry = owner.__dict__["_memos"][self.name]
         except KeyError:
             entry = _memos(owner)[self.name] = _compute(lambda: self.fn(owner))
-        if entry[1]:
-            found = current()
-            if found is not None:
-                found.update(entry[1])
-        return entry[0]
+        return _hand_out(entry)
 
 
 def forget(owner: Any) -> None:
@@ -81,8 +77,6 @@ def memo(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     method.__doc__, method.__name__ = fn.__doc__, name
     return method
-
-
 
 
 def derived(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -50,6 +50,11 @@ CREDIT_CODE_SCHEMA = {
 VOCABULARY_KEY = "x-sitegen-vocabulary"  # replaced by the site's enum in schema.py
 
 
+def described(title: str, description: str, default: Any = ..., **kwargs: Any) -> Any:
+    """A field with the Chinese title and description editors see (`sitegen schema`)."""
+    return Field(default, title=title, description=description, **kwargs)
+
+
 class Closed(BaseModel):
     """Closed, immutable records: unknown fields are errors, numbers may stand for text."""
 

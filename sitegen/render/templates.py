@@ -27,9 +27,9 @@ from sitegen.link import urls
 from sitegen.link.inputs import TemplateInput, read
 from sitegen.link.site import Site
 from sitegen.render import filters, share
+from sitegen.render.name_keys import name_keys
 from sitegen.render.theme import template_dirs
 from sitegen.render.views import Views
-from sitegen.write import search
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            cn_date=cn_date, excerpt=share.excerpt, number=number, phone_numbers=phone_numbers, name_keys=search.name_keys, association_names=association_names
+            cn_date=cn_date, excerpt=share.excerpt, number=number, phone_numbers=phone_numbers, name_keys=name_keys, association_names=association_names
         )
         base = site.config.base_path
         self.env.globals.update(

@@ -8,6 +8,7 @@ published.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, error
@@ -59,6 +60,23 @@ def static_files(src: Path, theme: str) -> tuple[dict[str, Path], list[Diagnosti
                 continue
             files[rel.as_posix()] = path
     return files, problems
+
+
+def publishable(
+    src: Path, theme: str, taken: Container[str], reserved: Callable[[str], str | None] | None = None
+) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """The static files published as they are, by route, leaving out (with a `route-conflict`
+    each) one that would overwrite a generated output file (`taken`, files relative to OUT) or
+    take a route a later step writes (`reserved(route)` says why, None: free)."""
+    files, problems = static_files(src, theme)
+    kept: dict[str, Path] = {}
+    for route, path in files.items():
+        why = f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录" if route in taken else reserved and reserved(route)
+        if why:
+            problems.append(error(path, 1, 1, "route-conflict", why))
+        else:
+            kept[route] = path
+    return kept, problems
 
 
 def dev_asset(name: str) -> Path:

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sitegen.diagnostics import Diagnostic, error
+from sitegen.diagnostics import Diagnostic
 from sitegen.incremental.markdown_cache import MarkdownCache
 from sitegen.link.site import Site
 from sitegen.load.config import SiteConfig
 from sitegen.load.record import Record
 from sitegen.render.markdown_stage import MarkdownText, markdown_of
-from sitegen.render.theme import static_files
+from sitegen.render.theme import publishable
 from sitegen.write import search
 
 
@@ -90,12 +90,6 @@ def same_links(before: Record, after: Record) -> bool:
 def published_files(src: Path, config: SiteConfig, jobs: Mapping[str, Any], variants: Mapping[str, Path | bytes]) -> tuple[dict[str, Path | bytes], list[Diagnostic]]:
     """The files published as they are: image variants and static files (build.render's rules)."""
     files: dict[str, Path | bytes] = dict(variants)
-    statics, problems = static_files(src, config.theme)
-    for route, path in statics.items():
-        if route in jobs or route in files:
-            problems.append(error(path, 1, 1, "route-conflict", f"静态文件会覆盖网站生成的 /{route}，请改名或移到其他目录"))
-        elif config.search and (route.split("/", 1)[0] == search.BUNDLE or route in search.CONFIG_FILES):
-            problems.append(error(path, 1, 1, "route-conflict", f"静态文件 /{route} 与站内搜索的索引（/{search.BUNDLE}/）冲突，请改名或移到其他目录"))
-        else:
-            files[route] = path
+    statics, problems = publishable(src, config.theme, jobs.keys() | files.keys(), search.SearchStep.conflict if config.search else None)
+    files.update(statics)
     return files, problems

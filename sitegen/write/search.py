@@ -1,8 +1,9 @@
 """Full-text search: index the written site with Pagefind's *extended* binary (docs/reference.md, 网站的页面和网址).
 
-The index is built by running Pagefind as a subprocess over the staged output tree, before the
-writer swaps it in (`writer.write_output(before_swap=...)`), so OUT never holds pages without
-their index or an index of other pages. Only the extended binary (pip `pagefind[extended]`,
+Search is one step after rendering (`SearchStep`, the writer's `Step`): the index is built by
+running Pagefind as a subprocess over the staged output tree, before the writer swaps it in, so
+OUT never holds pages without their index or an index of other pages. Nothing else in sitegen
+knows about it but build.py, which hands the step to the writer. Only the extended binary (pip `pagefind[extended]`,
 module `pagefind_bin_extended`) segments Chinese; the plain binary finds nothing for 留守儿童.
 
 When no HTML file differs from the previous output's and that output has an index made by the
@@ -17,10 +18,9 @@ the marks again from the text it shows; the published HTML is untouched), and th
 (themes/default/static/assets/search.js) asks for each query as an exact phrase of characters:
 a page matches when it contains the query, as the reader typed it.
 
-**Names.** Each record lists the names a reader may type for it (its title; for an association
-its place name, short name …, sitegen/domain/placenames.py) as *name keys* in the metadata
-`names`: a hash of the normalised name written as one Latin word (`name_key`). The search page
-computes the key of the query the same way and ranks the pages that carry it first.
+**Names.** Each record lists the names a reader may type for it in the metadata `names`, as
+*name keys* written by the templates (sitegen/render/name_keys.py); the search page ranks the
+pages that carry the key of the query first.
 """
 
 from __future__ import annotations
@@ -33,13 +33,15 @@ import shutil
 import subprocess
 import tempfile
 import time
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["BUNDLE", "CONFIG_FILES", "IndexResult", "SearchIndexError", "executable", "index_site", "name_key", "name_keys"]
+from sitegen.write import tree
+from sitegen.write.changes import Changes, merge, tree_diff
+
+__all__ = ["BUNDLE", "CONFIG_FILES", "IndexResult", "SearchIndexError", "SearchStep", "executable", "index_site"]
 
 BUNDLE = "pagefind"  # the index directory in OUT: /pagefind/
 ENTRY = "pagefind-entry.json"
@@ -56,39 +58,6 @@ _BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
 _NOT_TEXT = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
 ZWSP = "\u200b"
 _BODY_MARK = b"data-pagefind-body"
-KEY_PREFIX = "sgn"
-_FNV_PRIME = 16777619
-_FNV_SEEDS = (2166136261, 2166136261 ^ 0x5BD1E995)
-
-
-def normalise_name(text: str) -> str:
-    """NFKC, lower case, without punctuation, symbols, spaces or invisible characters (the same
-    as `normaliseName` in assets/search.js)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PSZC")
-
-
-def name_key(text: str) -> str:
-    """A name as one Latin word of 19 letters: `sgn` and two 32-bit FNV-1a hashes of its
-    normalised UTF-8 bytes, 4 bits a letter (a–p). The same as `nameKey` in assets/search.js;
-    empty for a name with nothing left after normalising."""
-    data = normalise_name(text).encode("utf-8")
-    if not data:
-        return ""
-    letters = [KEY_PREFIX]
-    for seed in _FNV_SEEDS:
-        value = seed
-        for byte in data:
-            value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
-        letters.extend(chr(97 + (value >> shift & 15)) for shift in range(28, -1, -4))
-    return "".join(letters)
-
-
-def name_keys(names: str | Iterable[str]) -> str:
-    """The name keys of `names`, space-separated, without repeats (a Jinja filter)."""
-    if isinstance(names, str):
-        names = [names]
-    return " ".join(dict.fromkeys(key for key in map(name_key, names) if key))
 
 
 def characters_apart(html: str) -> str:
@@ -111,6 +80,43 @@ class IndexResult:
     pages: int
     seconds: float
     stale: bool = False
+
+
+class SearchStep:
+    """Site search as one step after rendering (the writer's `Step`): it names the routes a site
+    file may not take, runs on the staged tree just before the exchange, and says what it
+    changed. `keep_index` (the dev server's rebuilds): carry an index over even when pages
+    changed; `started` is called when it starts (the build's progress)."""
+
+    adds = BUNDLE
+
+    def __init__(self, keep_index: bool = False, started: Callable[[], None] | None = None) -> None:
+        self.keep_index = keep_index
+        self.started = started
+        self.result: IndexResult | None = None
+        self.changes: Changes | None = None  # in the bundle, against the previous output's
+
+    @staticmethod
+    def conflict(route: str) -> str | None:
+        """Why a site file may not take `route` (Chinese), or None: the indexer writes the
+        bundle and reads its configuration from the site root."""
+        if route.split("/", 1)[0] == BUNDLE or route in CONFIG_FILES:
+            return f"静态文件 /{route} 与站内搜索的索引（/{BUNDLE}/）冲突，请改名或移到其他目录"
+        return None
+
+    def current(self, out: Path) -> bool:
+        return index_is_current(out)
+
+    def __call__(self, staged: Path, out: Path) -> None:
+        if self.started is not None:
+            self.started()
+        previous = out if out.is_dir() else None
+        self.result = index_site(staged, previous, self.keep_index)
+        self.changes = tree_diff(staged / BUNDLE, previous / BUNDLE if previous else None, BUNDLE + "/")
+
+    def with_index(self, written: Changes) -> Changes:
+        """The writer's changes, with the bundle's as this step found them (when it ran)."""
+        return merge(written, BUNDLE, self.changes) if self.changes is not None else written
 
 
 def executable() -> Path:
@@ -148,7 +154,7 @@ def index_site(site: Path, previous: Path | None = None, stale_ok: bool = False)
     same = previous is not None and not (previous / BUNDLE / STALE).exists() and _reusable(site, previous)
     if previous is not None and (same or (stale_ok and _by_this_pagefind(previous))):
         try:
-            shutil.copytree(previous / BUNDLE, site / BUNDLE, symlinks=True, copy_function=_link)
+            shutil.copytree(previous / BUNDLE, site / BUNDLE, symlinks=True, copy_function=tree.link)
             if not same:  # so that the next build without stale_ok remakes it
                 (site / BUNDLE / STALE).write_bytes(b"")
         except OSError as exc:
@@ -260,11 +266,3 @@ def _reusable(site: Path, previous: Path) -> bool:
         except OSError:
             return False
     return True
-
-
-def _link(source: str, target: str) -> None:
-    """Hard-link an unchanged index file; copy it (with its mtime) where linking fails."""
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)

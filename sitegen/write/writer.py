@@ -22,21 +22,33 @@ import contextlib
 import errno
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
+from typing import Protocol
 
 from sitegen.render.artifact import Artifact, Deflated, DuplicateRoute
 from sitegen.write import tree
 from sitegen.write.exchange import UNSUPPORTED, exchange
 
-__all__ = ["BeforeSwap", "DuplicateRoute", "OutputError", "WriteStats", "foreign", "recover", "work_area", "write_output"]
+__all__ = ["DuplicateRoute", "OutputError", "Step", "WriteStats", "foreign", "recover", "work_area", "write_output"]
 
-# before_swap(staged, out): called with the fully assembled new tree and the (resolved) OUT
-# it is about to replace, which may not exist. It may add files to `staged` (the search
-# index); if it raises, OUT is left untouched and the exception propagates unchanged.
-BeforeSwap: TypeAlias = Callable[[Path, Path], None]
+
+
+class Step(Protocol):
+    """Work on the assembled tree just before it replaces OUT (site search: sitegen/build.py).
+
+    `step(staged, out)` is called with the complete new tree and the (resolved) OUT it is about
+    to replace, which may not exist. It may add the folder `adds` to `staged`; if it raises, OUT
+    is left untouched and the exception propagates unchanged. `current(out)`: OUT's `adds`
+    folder is what the step would make from OUT's other files, so an OUT that already holds
+    exactly the new files (and that folder) is left as it is, without running the step."""
+
+    adds: str
+
+    def current(self, out: Path) -> bool: ...
+
+    def __call__(self, staged: Path, out: Path) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,7 @@ class WriteStats:
     """`linked`: unchanged files carried over from the previous output (same inode, or a copy
     with its mtime where linking fails); `written`: files written fresh.
     `changed`: the paths of `files` written fresh (new, or bytes differ), `removed`: the
-    previous output's paths not in `files`; both sorted, neither sees what `before_swap` adds."""
+    previous output's paths not in `files`; both sorted, neither sees what a `Step` adds."""
 
     written: int
     linked: int
@@ -193,7 +205,7 @@ def _changed(out: Path, live: tree.Listing, items: list[Item]) -> set[str]:
 
 
 def _nothing_else(live: tree.Listing, items: list[Item], adds: str | None) -> bool:
-    """OUT holds no file but these (and the folder `adds`, what a hook made from them)."""
+    """OUT holds no file but these (and the folder `adds`, what a step made from them)."""
     files = live.files.keys()
     if adds is not None:
         if adds not in live.dirs:
@@ -338,16 +350,11 @@ def recover(out: Path) -> None:
 def write_output(
     out: Path,
     artifacts: Iterable[Artifact],
-    before_swap: BeforeSwap | None = None,
-    adds: str | None = None,
+    step: Step | None = None,
 ) -> WriteStats:
     """Replace the directory `out` by exactly the files of `artifacts`, atomically. Raises
     ValueError for unsafe paths (DuplicateRoute for a file given twice) and OutputError for
-    OS failures.
-
-    `before_swap` runs on the assembled tree before it replaces OUT (see `BeforeSwap`); `adds`
-    names the folder it writes, so that when OUT already holds `files` and that folder, OUT
-    is left as it is."""
+    OS failures. `step` runs on the assembled tree before it replaces OUT (see `Step`)."""
     items = _check_files(artifacts)
     out = _resolve_out(Path(out))
     try:
@@ -364,7 +371,8 @@ def write_output(
         try:
             live = tree.scan(out)
             changed = _changed(out, live, items)
-            if not changed and _nothing_else(live, items, adds if before_swap is not None else None):
+            adds = step.adds if step is not None and step.current(out) else None
+            if not changed and _nothing_else(live, items, adds):
                 return WriteStats(written=0, linked=len(items))  # OUT already is the new site
             spare = _spare(out)
             stats = _update(spare, out, live, items, changed)
@@ -372,7 +380,7 @@ def write_output(
             raise _os_failure(f"无法写入输出目录 {out}", exc) from exc
         except Exception as exc:
             raise OutputError(f"写入输出目录 {out} 时出错：{exc}") from exc
-        if before_swap is not None:
-            before_swap(spare, out)
+        if step is not None:
+            step(spare, out)
         _swap(spare, out)
     return stats

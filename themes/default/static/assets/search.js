@@ -22,7 +22,7 @@
 
   // --- the query ------------------------------------------------------------------------------
 
-  /* As sitegen/write/search.py `normalise_name`: NFKC, lower case, no punctuation, symbols,
+  /* As sitegen/render/name_keys.py `normalise_name`: NFKC, lower case, no punctuation, symbols,
      spaces or invisible characters. */
   function normaliseName(text) {
     return text.normalize("NFKC").toLowerCase().replace(/[\p{P}\p{S}\p{Z}\p{C}]/gu, "");
@@ -34,7 +34,7 @@
     return value;
   }
 
-  /* As sitegen/write/search.py `name_key`: "sgn" and two FNV-1a hashes, 4 bits a letter. */
+  /* As sitegen/render/name_keys.py `name_key`: "sgn" and two FNV-1a hashes, 4 bits a letter. */
   function nameKey(text) {
     var bytes = new TextEncoder().encode(normaliseName(text));
     if (!bytes.length) return "";

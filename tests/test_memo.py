@@ -1,0 +1,76 @@
+"""Memoised values (sitegen/link/memo.py): computed once, recorded by every reader; derived
+values stand for what they read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import copy_site
+
+from sitegen.build import analyse
+from sitegen.link.inputs import Derived, Fingerprints, KindList, RecordInput, recording, unrecorded
+from sitegen.link.memo import derived, memo, memo_property
+from sitegen.link.site import Site
+
+
+def _site(src: Path) -> Site:
+    site = analyse(src).site
+    assert site is not None
+    return site
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return _site(copy_site("small", tmp_path))
+
+
+def _a_region(site: Site) -> str:
+    with unrecorded():
+        return next(iter(site.associations))
+
+
+class Owner:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.calls = 0
+
+    @memo_property
+    def first_story_title(self) -> str:
+        self.calls += 1
+        return self.site.stories[0].data.title
+
+    @memo
+    def status(self, region: str) -> str:
+        self.calls += 1
+        return self.site.associations[region].data.status
+
+    @derived("test-count")
+    def count(self) -> int:
+        self.calls += 1
+        return sum(1 for record in self.site.stories if record.data.title)
+
+
+def test_memoised_values_record_what_they_read_every_time(site: Site) -> None:
+    owner = Owner(site)
+    first = site.stories[0].key
+    with recording() as one:
+        owner.first_story_title  # noqa: B018
+    with recording() as two:
+        owner.first_story_title  # noqa: B018 - memoised: computed once, recorded again
+    assert owner.calls == 1 and one == two == {KindList("story"), RecordInput("story", first)}
+    region = _a_region(site)
+    with recording():
+        owner.status(region)
+    with recording() as again:
+        owner.status(region)
+    assert owner.calls == 2 and RecordInput("association", region) in again
+
+
+def test_derived_values_stand_for_what_they_read(site: Site) -> None:
+    owner, stories = Owner(site), len(site.stories)
+    with recording() as found:
+        assert owner.count() == stories
+    assert found == {Derived("test-count")}
+    fingerprints = Fingerprints(site, views=owner)
+    assert fingerprints(Derived("test-count")) == Fingerprints(site, views=Owner(site))(Derived("test-count"))
