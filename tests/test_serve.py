@@ -313,6 +313,7 @@ def test_every_page_served_after_edits_equals_a_clean_build(tmp_path: Path) -> N
         (association, lambda: association.write_text(association.read_text(encoding="utf-8").replace("name: ", "name: 新", 1), encoding="utf-8")),
         (template, lambda: (template.parent.mkdir(exist_ok=True), template.write_text((ROOT / "themes/default/templates/story.html").read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<p>模板改动</p>"), encoding="utf-8"))),
         (src / "content/stories/new-one.md", lambda: (src / "content/stories/new-one.md").write_text("---\ntitle: 新事迹\ndate: 2024-05-01\ntags: [社区]\n---\n\n新的正文，见[项目](/projects/)。\n", encoding="utf-8")),
+        (story, lambda: story.write_text(story.read_text(encoding="utf-8") + "\n正文后加的一段。\n", encoding="utf-8")),  # the body only
         (about, lambda: about.unlink()),
         (src / "static/extra/a.txt", lambda: ((src / "static/extra").mkdir(parents=True, exist_ok=True), (src / "static/extra/a.txt").write_text("一个文件\n", encoding="utf-8"))),
     ]
@@ -341,3 +342,44 @@ def test_a_save_drops_only_the_pages_that_read_what_changed(tmp_path: Path) -> N
     assert after["about/index.html"] is before["about/index.html"]
     assert after["stories/story-2/index.html"] != before["stories/story-2/index.html"]
     assert "追加的一句".encode() in after["stories/story-2/index.html"]
+
+
+def test_a_body_edit_with_a_mistake_keeps_the_last_good_text(tmp_path: Path) -> None:
+    """A save that changes only a story's body keeps the linked site; with an error in it, the
+    previous text is still what is served."""
+    src = copy_site("small", tmp_path)
+    resident = Resident(src)
+    assert resident.start().ok
+    story = src / "content/stories/story-2.md"
+    good = story.read_text(encoding="utf-8")
+    page = "stories/story-2/index.html"
+    before = resident.answer(page)
+    story.write_text(good + "\n见[不存在的页面](/no-such-page/)。\n", encoding="utf-8")
+    failed = resident.update([story])
+    assert not failed.ok and any(d.code == "broken-link" for d in failed.diagnostics)
+    assert resident.answer(page) == before
+    story.write_text(good + "\n改好的一段。\n", encoding="utf-8")
+    assert resident.update([story]).ok
+    assert "改好的一段".encode() in resident.answer(page)
+    story.write_text(good, encoding="utf-8")
+    assert resident.update([story]).ok and resident.answer(page) == before
+
+
+def test_links_are_checked_after_the_first_page(tmp_path: Path) -> None:
+    """Checking every link of a national site takes seconds: `serve` answers its first page
+    first, then reports broken links as it did before."""
+    src = copy_site("small", tmp_path)
+    story = src / "content/stories/story-2.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n见[不存在的页面](/no-such-page/)。\n", encoding="utf-8")
+    server = DevServer(src, src / "output", "127.0.0.1", 0)
+    server.start()
+    try:
+        assert server.resident.links_pending
+        events = Events(server)
+        assert _get(server, "/volunteer/")[0] == 200
+        failed = events.wait_for(lambda s: not s["ok"], "the broken link")
+        assert any("broken-link" in line and "story-2.md" in line for line in failed["diagnostics"])
+        assert not server.resident.links_pending
+        events.close()
+    finally:
+        server.stop()

@@ -88,7 +88,6 @@ def cycles(found: dict[str, Module]) -> list[list[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     groups: list[list[str]] = []
-    sys.setrecursionlimit(10_000)
 
     def visit(name: str) -> None:
         index[name] = low[name] = len(index)

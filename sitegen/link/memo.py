@@ -58,6 +58,12 @@ class memo_property:  # noqa: N801 - used like `property`
         return _hand_out(entry)
 
 
+def forget(owner: Any) -> None:
+    """Drop every value memoised on `owner` (a long-lived process whose data changed under it:
+    the dev server after a save that left the linked site as it was)."""
+    owner.__dict__.pop("_memos", None)
+
+
 def memo(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A method memoised by its arguments that records what the value read, every time."""
     name = fn.__name__

@@ -33,6 +33,11 @@ class SiteRecord:
         self.key = record.key
         self._input = RecordInput(record.kind, record.key)
 
+    def reseat(self, record: Record) -> None:
+        """Stand for another version of the same record: same kind and key, same data, only
+        its text (a story's body) differs. The dev server keeps its linked site then."""
+        self._record = record
+
     def _read(self) -> Record:
         found = inputs.current()
         if found is not None:

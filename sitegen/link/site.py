@@ -9,7 +9,7 @@ declaring a relation here is all a new relation needs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -79,9 +79,11 @@ def link(
     include_drafts: bool = False,
     as_of: date | None = None,
     failed: frozenset[tuple[str, str]] = frozenset(),
+    wrap: Callable[[Record], SiteRecord] = SiteRecord,
 ) -> tuple[Site, list[Diagnostic]]:
     """`failed`: (kind, key) of files that exist but did not load; their errors are reported
-    already, so references to them are not reported again."""
+    already, so references to them are not reported again. `wrap` makes the recording door
+    of a record (a long-lived process reuses the doors of records it linked before)."""
     by_kind: dict[str, list[Record]] = defaultdict(list)
     for record in sorted(records, key=lambda r: r.source.rel):
         by_kind[record.kind].append(record)
@@ -132,7 +134,7 @@ def link(
 
     now = _now(records, config, as_of)
     report = coverage.compute((r.data for r in associations.values()), scope, config.milestones, now.day)
-    wrapped = {id(record): SiteRecord(record) for kind in by_kind.values() for record in kind}
+    wrapped = {id(record): wrap(record) for kind in by_kind.values() for record in kind}
     site_records = lambda records: tuple(wrapped[id(r)] for r in records)  # noqa: E731
     projects_of_brand: dict[str, list[str]] = defaultdict(list)
     for slug, record in projects.items():

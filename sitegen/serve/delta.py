@@ -1,13 +1,21 @@
 """What the dev server keeps between saves besides the site: rendered Markdown by text,
-diagnostics by file, and which records' Markdown and images a save touched."""
+diagnostics by file, which records' Markdown and images a save touched, the files published
+as they are."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from sitegen.diagnostics import Diagnostic
 from sitegen.incremental.markdown_cache import MarkdownCache
 from sitegen.link.site import Site
+from sitegen.load.config import SiteConfig
 from sitegen.load.record import Record
 from sitegen.render.markdown_stage import MarkdownText, markdown_of
+from sitegen.render.theme import publishable
+from sitegen.write import search
 
 
 class Fragments:
@@ -63,3 +71,25 @@ def shown_images(record: Record | None) -> tuple[str, ...]:
     if record.kind == "story":
         return (record.data.cover,) if record.data.cover else ()
     return ()
+
+
+def same_links(before: Record, after: Record) -> bool:
+    """Whether a record read again links as it did: same kind, key, file and data, and every
+    line up to its Markdown body unchanged (so every position a diagnostic of the link stage
+    names is the same). Only its body differs, or nothing."""
+    if (before.kind, before.key, before.source.rel) != (after.kind, after.key, after.source.rel):
+        return False
+    if before.source.text == after.source.text:
+        return True
+    if before.kind not in ("story", "page") or before.body_first_line != after.body_first_line:
+        return False
+    head = before.body_first_line - 1
+    return before.source.text.split("\n", head)[:head] == after.source.text.split("\n", head)[:head] and before.data == after.data
+
+
+def published_files(src: Path, config: SiteConfig, jobs: Mapping[str, Any], variants: Mapping[str, Path | bytes]) -> tuple[dict[str, Path | bytes], list[Diagnostic]]:
+    """The files published as they are: image variants and static files (build.render's rules)."""
+    files: dict[str, Path | bytes] = dict(variants)
+    statics, problems = publishable(src, config.theme, jobs.keys() | files.keys(), search.SearchStep.conflict if config.search else None)
+    files.update(statics)
+    return files, problems

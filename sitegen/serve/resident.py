@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, has_errors, sort_diagnostics
@@ -28,77 +27,31 @@ from sitegen.incremental.markdown_cache import MarkdownCache
 from sitegen.incremental.record_cache import RecordCache
 from sitegen.incremental.store import PINYIN, Cache, ImageStore
 from sitegen.link import urls
-from sitegen.link.inputs import Fingerprints, Input
-from sitegen.link.site import Site, link
+from sitegen.link.inputs import Fingerprints
+from sitegen.link.memo import forget
+from sitegen.link.recorded import SiteRecord
+from sitegen.link.site import link
 from sitegen.load.config import CONFIG_FILE, SiteConfig
 from sitegen.load.record import Record
 from sitegen.load.records import load_config, load_file
 from sitegen.load.registry import duplicate_serials
-from sitegen.load.sources import KINDS, discover, source_of
+from sitegen.load.sources import discover, source_of
 from sitegen.render import images
 from sitegen.render.artifact import Deflated
 from sitegen.render.linkcheck import check_links
 from sitegen.render.markdown_stage import RenderedMarkdown, render_markdown
-from sitegen.render.pages import Job, make, plan
+from sitegen.render.pages import make, plan
 from sitegen.render.templates import PageRenderer
-from sitegen.render.theme import publishable
 from sitegen.render.views import Views
-from sitegen.serve.delta import Fragments, by_file, shown_images, texts_of
-from sitegen.write import search
-
-KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
-
-
-@dataclass
-class FileState:
-    """One content file as last read: its record (None if it failed), problems, failed keys."""
-
-    record: Record | None
-    problems: list[Diagnostic]
-    claimed: set[tuple[str, str]] = field(default_factory=set)
-    order: tuple[int, str] = (0, "")  # discover's order: by kind, then path
-
-    def __post_init__(self) -> None:
-        if self.record is not None:
-            self.order = (KIND_ORDER[self.record.kind], self.record.source.rel)
-
-
-@dataclass
-class Generation:
-    """One linked site and everything needed to render any of its outputs."""
-
-    number: int
-    site: Site
-    views: Views
-    renderer: PageRenderer
-    fingerprints: Fingerprints
-    jobs: dict[str, Job]  # output file (`stories/a/index.html`) -> how to make it
-    files: dict[str, Path | bytes]  # static files and image variants, by output file
-    pages: int
-
-
-@dataclass
-class Kept:
-    """A rendered output and the fingerprint of every input it read, on its generation."""
-
-    body: bytes
-    inputs: dict[Input, str | None]
-    generation: int  # the generation on which the fingerprints were last found the same
-
-
-@dataclass
-class Outcome:
-    """What a start or an update did, for the terminal and the open pages."""
-
-    diagnostics: list[Diagnostic]
-    pages: int = 0
-    dropped: int = 0  # kept pages whose inputs changed
-    seconds: float = 0.0
-    full: bool = False  # the whole site was loaded again (start, config edits)
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.diagnostics)
+from sitegen.serve.delta import (
+    Fragments,
+    by_file,
+    published_files,
+    same_links,
+    shown_images,
+    texts_of,
+)
+from sitegen.serve.generation import FileState, Generation, Kept, Outcome, Outputs
 
 
 class Resident:
@@ -121,6 +74,10 @@ class Resident:
         self._markdown_problems: dict[str, list[Diagnostic]] = {}  # by file
         self._link_problems: dict[str, list[Diagnostic]] = {}  # broken links, by file
         self._touched: set[str] = set()  # files read again since the last link
+        self._defer_links = False
+        self.links_pending = False  # every link is to be checked (start deferred it)
+        self._linked_problems: list[Diagnostic] = []  # of the link stage, images and static files
+        self._doors: dict[int, tuple[Record, SiteRecord]] = {}  # a record's recording door, by the record
         self._images: tuple[images.ImageSet, list[Diagnostic]] | None = None
         self._images_stale = False  # a file of static/ or the images a record shows changed
         self._unswapped: set[tuple[str, str]] | None = set()  # read again, not yet in a good site (None: all)
@@ -129,11 +86,15 @@ class Resident:
 
     # --- loading -------------------------------------------------------------------------------
 
-    def start(self) -> Outcome:
-        """Load the whole site (parsed records and Markdown from the build cache)."""
+    def start(self, defer_links: bool = False) -> Outcome:
+        """Load the whole site (parsed records and Markdown from the build cache). With
+        `defer_links` every link is checked later, by `check_every_link` (the dev server answers
+        its first page first: the check reads every Markdown text of a national site)."""
         started = time.perf_counter()
         with self.lock:
+            self._defer_links = defer_links
             outcome = self._load_all()
+            self._defer_links = False
             outcome.seconds = time.perf_counter() - started
             return outcome
 
@@ -182,6 +143,7 @@ class Resident:
 
     def _update(self, paths: set[Path]) -> Outcome:
         content = self.src / "content"
+        light: list[tuple[Record, Record]] | None = [] if self.current is not None and self._unswapped == set() else None
         if self.config is None or self._divisions is None or any(
             p in (self.src, self.src / CONFIG_FILE, content) or p.parent == content for p in paths
         ):
@@ -205,12 +167,76 @@ class Resident:
                 continue
             record, more, claimed = load_file(source, self.src, context)
             self._files[rel] = FileState(record, problems + more, claimed)
+            if light is not None and before is not None and before.record is not None and record is not None and same_links(before.record, record):
+                light.append((before.record, record))
+            else:
+                light = None
             if shown_images(record) != shown_images(before.record if before else None):
                 self._images_stale = True
             if record is not None:
                 changed.add((record.kind, record.key))
         self._touched = {str(p) for p in paths}
+        if light and not any(not p.is_relative_to(content) for p in paths):
+            return self._refresh(light)
         return self._relink(changed)
+
+    def _refresh(self, pairs: list[tuple[Record, Record]]) -> Outcome:
+        """A save that changed records' text but nothing the link stage reads (a story's body):
+        the linked site, its plan and the compiled templates stay; the records' doors show the
+        new versions, their Markdown is rendered again and the views forget what they made."""
+        old = self.current
+        assert old is not None
+        changed = {(new.kind, new.key) for _, new in pairs}
+        for before, after in pairs:
+            door = self._doors.pop(id(before))[1]
+            door.reseat(after)
+            self._doors[id(after)] = (after, door)
+        site, views = old.site, old.views
+        texts = texts_of(site, changed)
+        markdown, problems = render_markdown(site, self._fragments, 1, texts)
+        html = {k: v for k, v in self._html.items() if k not in changed}
+        html.update(markdown.fragments)
+        self._markdown_problems = by_file(problems, self._markdown_problems, self._touched)
+        previous_markdown, views.markdown = views.markdown, RenderedMarkdown(html)
+        forget(views)
+        fingerprints = Fingerprints(site, old.renderer.env, views.images, views)
+        fingerprints.routes = old.fingerprints.routes
+        generation = Generation(old.number + 1, site, views, old.renderer, fingerprints, old.jobs, old.files, old.pages)
+        self._link_problems = by_file(check_links(site, Outputs(generation), texts), self._link_problems, self._touched)
+        self._touched = set()
+        diagnostics = sort_diagnostics(self._problems())
+        if has_errors(diagnostics):  # keep serving the last good site: the doors show the old text
+            for before, after in pairs:
+                door = self._doors.pop(id(after))[1]
+                door.reseat(before)
+                self._doors[id(before)] = (before, door)
+            views.markdown = previous_markdown
+            forget(views)
+            self._unswapped = changed
+            return Outcome(diagnostics, old.pages)
+        self._generations = generation.number
+        self._changes[generation.number] = changed
+        self._html = html
+        self.current = generation
+        return Outcome(diagnostics, generation.pages)
+
+    def check_every_link(self) -> Outcome | None:
+        """Check every link of the site being served, if that is due (see `start`)."""
+        with self.lock:
+            generation = self.current
+            if not self.links_pending or generation is None:
+                self.links_pending = False  # without a site, the next full link checks them
+                return None
+            self._link_problems = by_file(check_links(generation.site, Outputs(generation)), None, set())
+            self.links_pending = False
+            return Outcome(sort_diagnostics(self._problems()))
+
+    def _problems(self) -> list[Diagnostic]:
+        """Every diagnostic of the site as it is now, kept by file or by stage."""
+        found = [*self._config_problems, *(d for state in self._files.values() for d in state.problems), *self._linked_problems]
+        for by_path in (self._markdown_problems, self._link_problems):
+            found += [d for same in by_path.values() for d in same]
+        return found
 
     def _relink(self, changed: set[tuple[str, str]] | None = None) -> Outcome:
         """Link the records as they are now and plan every output; `changed`: the records read
@@ -222,35 +248,41 @@ class Resident:
         states = sorted(self._files.items(), key=lambda item: item[1].order)
         records = [state.record for _, state in states if state.record is not None]
         failed = frozenset(key for _, state in states for key in state.claimed)
-        diagnostics = [*self._config_problems, *(d for _, state in states for d in state.problems), *duplicate_serials(records)]
-        site, problems = link(self.src, config, divisions, records, self.include_drafts, None, failed)
-        diagnostics += problems
+        linked = duplicate_serials(records)
+        doors = self._doors
+        self._doors = {id(r): doors.get(id(r)) or (r, SiteRecord(r)) for r in records}  # the record kept: its id stays its own
+        site, problems = link(self.src, config, divisions, records, self.include_drafts, None, failed, lambda r: self._doors[id(r)][1])
+        linked += problems
         if changed is None or self._images is None or self._images_stale:
             self._images = images.prepare(site, self._image_store, 1)
         image_set, problems = self._images
-        diagnostics += problems
+        linked += problems
         texts = None if changed is None else texts_of(site, changed)
         markdown, problems = render_markdown(site, self._fragments, self.jobs if changed is None else 1, texts)
         html = dict(markdown.fragments) if changed is None else {k: v for k, v in self._html.items() if k not in changed}
         html.update(markdown.fragments)
         self._markdown_problems = by_file(problems, None if changed is None else self._markdown_problems, self._touched)
-        diagnostics += [d for same in self._markdown_problems.values() for d in same]
         views = Views(site, RenderedMarkdown(html), image_set)
         renderer = PageRenderer(site, views)
         fingerprints = Fingerprints(site, renderer.env, views.images, views)
         jobs = plan(site, views)
         fingerprints.routes = tuple(job.route for job in jobs if job.in_sitemap)
         outputs = {urls.output_file(job.route): job for job in jobs}
-        files, problems = self._static(config, outputs, image_set.files)
-        diagnostics += problems
+        files, problems = published_files(self.src, config, outputs, image_set.files)
+        self._linked_problems = linked + problems
         generation = Generation(self._generations + 1, site, views, renderer, fingerprints, outputs, files, sum(f.endswith(".html") for f in outputs))
         if changed is not None and self.current is not None and outputs.keys() != self.current.jobs.keys():
             texts = None  # outputs came or went: every link is checked again
-        links = check_links(site, _Outputs(generation), texts)
-        self._link_problems = by_file(links, None if texts is None else self._link_problems, self._touched)
+        if self.links_pending:
+            texts = None  # a check of every link is due
+        if texts is None and self._defer_links:
+            self.links_pending, self._link_problems = True, {}
+        else:
+            links = check_links(site, Outputs(generation), texts)
+            self._link_problems = by_file(links, None if texts is None else self._link_problems, self._touched)
+            self.links_pending = self.links_pending and texts is not None
         self._touched, self._images_stale = set(), False
-        diagnostics += [d for same in self._link_problems.values() for d in same]
-        diagnostics = sort_diagnostics(diagnostics)
+        diagnostics = sort_diagnostics(self._problems())
         if has_errors(diagnostics):  # keep serving the last good site
             self._unswapped = None if changed is None or self._unswapped is None else self._unswapped | changed
             return Outcome(diagnostics, generation.pages)
@@ -262,14 +294,6 @@ class Resident:
             self.kept.clear()
         self.current = generation
         return Outcome(diagnostics, generation.pages)
-
-    def _static(self, config: SiteConfig, jobs: Mapping[str, Job], variants: Mapping[str, Path | bytes]) -> tuple[dict[str, Path | bytes], list[Diagnostic]]:
-        """The files published as they are: image variants and static files (build.render's rules)."""
-        files: dict[str, Path | bytes] = dict(variants)
-        taken = {urls.output_file(route) for route in jobs} | files.keys()
-        statics, problems = publishable(self.src, config.theme, taken, search.SearchStep.conflict if config.search else None)
-        files.update(statics)
-        return files, problems
 
     def _still_right(self, kept: Kept, generation: Generation) -> bool:
         """Whether every input a kept output read has the fingerprint it had. A record or its
@@ -321,29 +345,3 @@ class Resident:
             body = output.data() if isinstance(output, Deflated) else output
             self.kept[file] = Kept(body, {item: generation.fingerprints(item) for item in found}, generation.number)
             return body
-
-
-class _Outputs(Mapping[str, bytes | Path]):
-    """The site's output files for the link check: names known, pages rendered when read."""
-
-    def __init__(self, generation: Generation) -> None:
-        self.generation = generation
-
-    def __contains__(self, file: object) -> bool:
-        return file in self.generation.jobs or file in self.generation.files
-
-    def __getitem__(self, file: str) -> bytes | Path:
-        if file in self.generation.files:
-            return self.generation.files[file]
-        output, _ = make(self.generation.renderer, self.generation.jobs[file])
-        if isinstance(output, Diagnostic):
-            return b""
-        return output.data() if isinstance(output, Deflated) else output
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.generation.jobs
-        yield from self.generation.files
-
-    def __len__(self) -> int:
-        return len(self.generation.jobs) + len(self.generation.files)
-

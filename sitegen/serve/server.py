@@ -45,6 +45,7 @@ __all__ = ["EVENTS_PATH", "RELOAD_PATH", "DevServer", "Hub", "Outcome"]
 INPUT_DIRS = ("content", "static", "templates", "themes")
 
 DEBOUNCE = 0.02  # seconds of quiet after the last change before an update starts
+LINKS_AFTER = 3.0  # seconds after loading that every link is checked, if no page was asked for
 
 
 class Hub:
@@ -115,6 +116,8 @@ class DevServer:
         self.out = Path(out).resolve()
         self.report = report or (lambda outcome: None)
         self.freeze = freeze  # a process of its own (the CLI): see `load`
+        self.defer_links = False  # `start` checks every link after the first page is answered
+        self.answered = threading.Event()  # a page was answered since the site was loaded
         self.resident = Resident(self.src, drafts, jobs)
         self.hub = Hub()
         self.base_path = "/"
@@ -151,7 +154,7 @@ class DevServer:
 
     def load(self) -> Outcome:
         """Load the whole site; its outcome goes to the open pages. Never raises."""
-        outcome = self._guarded(self.resident.start)
+        outcome = self._guarded(lambda: self.resident.start(defer_links=self.defer_links))
         if self.freeze:
             # The loaded records live as long as the server: without this, every full pass of
             # Python's cycle collector walks their millions of objects (a second at national
@@ -164,9 +167,14 @@ class DevServer:
         changed = set(paths)
         return self._guarded(lambda: self.resident.update(changed))
 
-    def _guarded(self, run: Callable[[], Outcome]) -> Outcome:
+    def _guarded(self, run: Callable[[], Outcome | None], publish_ok: bool = True) -> Outcome:
         try:
             outcome = run()
+            if outcome is None:  # nothing was due
+                return Outcome([])
+            if not publish_ok and outcome.ok:  # nothing to reload
+                self.report(outcome)
+                return outcome
         except Exception as exc:  # a bug in sitegen: show it, keep serving
             traceback.print_exc()
             message = f"sitegen 内部错误：{type(exc).__name__}: {exc}。这不是内容问题，请报告给维护者。"
@@ -189,6 +197,7 @@ class DevServer:
         if isinstance(found, Diagnostic):
             self.report(Outcome([found]))
             self.hub.publish(False, [found.format_text()])
+        self.answered.set()
         return found if found is not None else handler.index_file(self, file)
 
     def _ignored(self, path: str) -> bool:
@@ -248,21 +257,30 @@ class DevServer:
                 self._changed(Path(path) for _, path in changes)
 
     def _updater(self) -> None:
+        loaded = time.monotonic()
         while not self._stop.is_set():
+            paths: set[Path] = set()
             with self._dirty:
                 while not self._paths and not self._stop.is_set():
-                    self._dirty.wait(0.5)
+                    if self.resident.links_pending and (self.answered.is_set() or time.monotonic() - loaded > LINKS_AFTER):
+                        break  # idle, and the first page is out: check every link now
+                    self._dirty.wait(0.1)
                 if self._stop.is_set():
                     return
-                # debounce: wait until the burst has been quiet for DEBOUNCE seconds
-                while (quiet := time.monotonic() - self._last_change) < DEBOUNCE:
-                    self._dirty.wait(DEBOUNCE - quiet)
-                paths, self._paths = self._paths, set()  # a save from now on: another update
-            self.update(paths)
+                if self._paths:
+                    # debounce: wait until the burst has been quiet for DEBOUNCE seconds
+                    while (quiet := time.monotonic() - self._last_change) < DEBOUNCE:
+                        self._dirty.wait(DEBOUNCE - quiet)
+                    paths, self._paths = self._paths, set()  # a save from now on: another update
+            if paths:
+                self.update(paths)
+            else:
+                self._guarded(self.resident.check_every_link, publish_ok=False)
 
     # --- running -------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.defer_links = True
         self.load()
         for target in (self.httpd.serve_forever, self._watch, self._updater):
             thread = threading.Thread(target=target, daemon=True, name=f"sitegen-{target.__name__}")
