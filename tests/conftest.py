@@ -10,7 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from sitegen.build import BuildResult, build
+from sitegen.build import BuildResult, analyse, build
+from sitegen.link.inputs import unrecorded
+from sitegen.link.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -34,6 +36,24 @@ def copy_site(name_or_path: str | Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def small_site(tmp_path: Path) -> Path:
     return copy_site("small", tmp_path)
+
+
+def linked(src: Path) -> Site:
+    """The loaded, validated and linked site of SRC (it must have no errors)."""
+    site = analyse(src).site
+    assert site is not None
+    return site
+
+
+@pytest.fixture
+def linked_small_site(small_site: Path) -> Site:
+    return linked(small_site)
+
+
+def a_region(site: Site) -> str:
+    """Some association's region code, read without recording the read."""
+    with unrecorded():
+        return next(iter(site.associations))
 
 
 @pytest.fixture

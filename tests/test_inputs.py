@@ -7,9 +7,8 @@ import pickle
 from pathlib import Path
 
 import pytest
-from conftest import copy_site
+from conftest import copy_site, linked
 
-from sitegen.build import analyse
 from sitegen.link.inputs import (
     CONFIG,
     Derived,
@@ -26,15 +25,9 @@ from sitegen.link.inputs import (
 from sitegen.link.site import Site
 
 
-def _site(src: Path) -> Site:
-    site = analyse(src).site
-    assert site is not None
-    return site
-
-
 @pytest.fixture
-def site(small_site: Path) -> Site:
-    return _site(small_site)
+def site(linked_small_site: Site) -> Site:
+    return linked_small_site
 
 
 def test_compact_drops_what_another_input_implies() -> None:
@@ -67,10 +60,10 @@ def test_inputs_on_disk_are_never_trusted_blindly(junk: object) -> None:
 
 def test_fingerprints_change_with_exactly_what_they_stand_for(tmp_path: Path) -> None:
     src = copy_site("small", tmp_path)
-    before = Fingerprints(_site(src))
+    before = Fingerprints(linked(src))
     story = next(iter((src / "content" / "stories").glob("*.md")))
     story.write_text(story.read_text(encoding="utf-8") + "\n多写一句。\n", encoding="utf-8")
-    after = Fingerprints(_site(src))
+    after = Fingerprints(linked(src))
     edited = RecordInput("story", story.stem)
     assert before(edited) != after(edited)
     assert before(KindList("story")) == after(KindList("story")), "same stories in the same order"

@@ -3,31 +3,17 @@ values stand for what they read."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import copy_site
+from conftest import a_region
 
-from sitegen.build import analyse
-from sitegen.link.inputs import Derived, Fingerprints, KindList, RecordInput, recording, unrecorded
+from sitegen.link.inputs import Derived, Fingerprints, KindList, RecordInput, recording
 from sitegen.link.memo import derived, memo, memo_property
 from sitegen.link.site import Site
 
 
-def _site(src: Path) -> Site:
-    site = analyse(src).site
-    assert site is not None
-    return site
-
-
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return _site(copy_site("small", tmp_path))
-
-
-def _a_region(site: Site) -> str:
-    with unrecorded():
-        return next(iter(site.associations))
+def site(linked_small_site: Site) -> Site:
+    return linked_small_site
 
 
 class Owner:
@@ -59,7 +45,7 @@ def test_memoised_values_record_what_they_read_every_time(site: Site) -> None:
     with recording() as two:
         owner.first_story_title  # noqa: B018 - memoised: computed once, recorded again
     assert owner.calls == 1 and one == two == {KindList("story"), RecordInput("story", first)}
-    region = _a_region(site)
+    region = a_region(site)
     with recording():
         owner.status(region)
     with recording() as again:

@@ -5,12 +5,9 @@ relation one key or the whole relation, a site value itself."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import copy_site
+from conftest import a_region
 
-from sitegen.build import analyse
 from sitegen.link.inputs import (
     KindList,
     Presence,
@@ -23,24 +20,13 @@ from sitegen.link.inputs import (
 from sitegen.link.site import Site
 
 
-def _site(src: Path) -> Site:
-    site = analyse(src).site
-    assert site is not None
-    return site
-
-
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return _site(copy_site("small", tmp_path))
-
-
-def _a_region(site: Site) -> str:
-    with unrecorded():
-        return next(iter(site.associations))
+def site(linked_small_site: Site) -> Site:
+    return linked_small_site
 
 
 def test_reading_the_site_records_what_was_read(site: Site) -> None:
-    region = _a_region(site)
+    region = a_region(site)
     with recording() as found:
         record = site.associations[region]
     assert found == {Presence("association", region)}, "handing a record out reads only its presence"
