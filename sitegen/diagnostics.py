@@ -42,7 +42,6 @@ CATALOG: dict[str, str] = {
     "unsafe-html": "不安全的 HTML 已被移除",
     "privacy": "疑似个人信息",
     "config": "站点配置错误",
-    "beian": "在中国大陆用自己的域名发布，却没有填写 ICP 备案号",
     "out-of-scope": "协会不在本站的统计范围内",
     "broken-link": "链接指向不存在的页面、锚点或文件",
     "template": "模板错误",

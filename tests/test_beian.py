@@ -1,4 +1,4 @@
-"""Filing numbers (beian): the config, the footer on every page, the `beian` warning of `check`,
+"""Filing numbers (beian): the config, the footer on every page, the `config` warning of `check` about a missing ICP number,
 and the block `init` writes (docs/reference.md, 备案号)."""
 
 from __future__ import annotations
@@ -106,13 +106,13 @@ def test_host_alone_is_shown(small_site: Path, tmp_path: Path) -> None:
 
 
 def _beian_warnings(src: Path) -> list[str]:
-    return [d.format_text() for d in check(src).diagnostics if d.code == "beian"]
+    return [d.format_text() for d in check(src).diagnostics if d.code == "config"]
 
 
 def test_check_warns_when_an_own_domain_has_no_icp_number(small_site: Path) -> None:
     _configure(small_site, "", base_url="https://qzx.xihu.gov.cn/")
     result = check(small_site)
-    [warning] = [d for d in result.diagnostics if d.code == "beian"]
+    [warning] = [d for d in result.diagnostics if d.code == "config"]
     assert not warning.is_error and result.ok
     assert (warning.line, warning.column) == (2, 11)  # the base_url value
     assert "qzx.xihu.gov.cn" in warning.message and "beian" in warning.message and "icp" in warning.message
@@ -120,7 +120,7 @@ def test_check_warns_when_an_own_domain_has_no_icp_number(small_site: Path) -> N
 
 def test_the_warning_points_at_a_beian_block_without_icp(small_site: Path) -> None:
     _configure(small_site, f"beian:\n  host: {HOST}\n", base_url="https://qzx.xihu.gov.cn/")
-    [warning] = [d for d in check(small_site).diagnostics if d.code == "beian"]
+    [warning] = [d for d in check(small_site).diagnostics if d.code == "config"]
     assert warning.line == 7
 
 
@@ -137,9 +137,9 @@ def test_no_warning_with_an_icp_number(small_site: Path) -> None:
 
 def test_build_warns_about_the_url_it_publishes_at(small_site: Path, tmp_path: Path) -> None:
     """`--base-url` (CI passes the Pages URL) decides, not the file's placeholder."""
-    assert [d for d in build_ok(small_site, tmp_path / "a").diagnostics if d.code == "beian"] == []
+    assert [d for d in build_ok(small_site, tmp_path / "a").diagnostics if d.code == "config"] == []
     result = build_ok(small_site, tmp_path / "b", base_url="https://www.xihu-qzx.cn/")
-    assert [d.code for d in result.diagnostics if d.code == "beian"] == ["beian"]
+    assert [d.code for d in result.diagnostics if d.code == "config"] == ["config"]
 
 
 def test_malformed_number_is_a_config_error_at_its_value(small_site: Path) -> None:

@@ -134,7 +134,7 @@ ICP 备案号（`icp`，链接到工信部备案网站 {beian.ICP_SITE}），以
 `assets/beian-police.png`，不从别的网站加载；要换成别的图标，把图片放在 `static/assets/beian-police.png`。
 备案号照备案系统中的写法填写：ICP 备案号是省份简称 + `ICP备` + 数字 + `号`，可带网站序号（`{beian.ICP_EXAMPLE}`）；
 公安联网备案号是省份简称 + `公网安备` + 数字 + `号`（`{beian.POLICE_EXAMPLE}`）；写法不对时报 `config`。
-`base_url` 是自己的域名、却没有填 `beian.icp` 时，`check` 和 `build` 给出警告 `beian`。这些不算自己的域名：
+`base_url` 是自己的域名、却没有填 `beian.icp` 时，`check` 和 `build` 给出警告 `config`。这些不算自己的域名：
 托管平台的子域名（{_codes(beian.PLATFORM_DOMAINS)}）、示例域名（{_codes(beian.RESERVED_DOMAINS)}，以及
 {_codes(beian.RESERVED_SUFFIXES)} 结尾的）、IP 地址和 `localhost`。"""),
         ("分享卡片与搜索引擎", f"""每个页面都带分享卡片的元数据，微信、QQ、钉钉等据此显示标题、摘要和图片：`og:title`、`og:description`、

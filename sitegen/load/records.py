@@ -81,7 +81,7 @@ def config_problems(src: Path, config: SiteConfig) -> list[Diagnostic]:
     host = urlsplit(config.base_url).hostname
     if beian.own_domain(host) and not config.beian.icp:
         line, col = locator.value(("beian",)) if ("beian",) in locator.values else locator.value(("base_url",))
-        problems.append(warning(path, line, col, "beian", (
+        problems.append(warning(path, line, col, "config", (
             f"网站地址 {config.base_url} 是自己的域名（{host}），但没有填写 ICP 备案号：在中国大陆发布的网站必须在每页底部显示备案号。"
             f"请在 sitegen.yaml 的 beian 中填写 icp（例如 icp: {beian.ICP_EXAMPLE}），上线后 30 天内再填 police 公安联网备案号；网站不在中国大陆发布时可以不填"
         )))  # fmt: skip
