@@ -30,7 +30,9 @@ INPUTS = {
     "unclosed-spans-60KB": "<span x='" * 6_667,
     "deep-list-6KB": "- " * 3_000 + "x",
     "control-story-30KB": "志愿服务的故事。" * 1_250,
+    "huge-story-400MB": "",  # front matter, then a sparse file extended to 400 MB (see site_with)
 }
+HUGE = 400 * 1024 * 1024
 
 
 def site_with(body: str, where: Path) -> Path:
@@ -42,7 +44,11 @@ def site_with(body: str, where: Path) -> Path:
             shutil.copytree(item, src / name)
         elif item.is_file():
             shutil.copy(item, src / name)
-    (src / "content/stories/stress.md").write_text(FRONT + body + "\n", encoding="utf-8")
+    story = src / "content/stories/stress.md"
+    story.write_text(FRONT + body + "\n", encoding="utf-8")
+    if not body:
+        with story.open("r+b") as handle:
+            handle.truncate(HUGE)  # NUL bytes that take no disk space
     return src
 
 
@@ -54,6 +60,8 @@ def once(sitegen: str, src: Path, limit: float) -> tuple[float | None, int | Non
         return None, None, f"stopped after {limit:g} s"
     seconds, kib = done.stderr.strip().splitlines()[-1].split()
     codes = sorted({line.split("[", 1)[1].split("]", 1)[0] for line in done.stderr.splitlines() if "error[" in line or "warning[" in line})
+    if "内部错误" in done.stderr:  # sitegen's crash message: no diagnostic, no position
+        codes.append("internal error, unlocated")
     return float(seconds), int(kib), ",".join(codes) or "clean"
 
 

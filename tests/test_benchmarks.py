@@ -98,3 +98,19 @@ def test_story_names_never_read_as_a_personal_number() -> None:
     assert scan_name(f"content/stories/{slug}.md", f"{slug}.md") == []
     old = "content/stories/bin-zhou-shi-610482-20200421-9786.md"
     assert scan_name(old, old)  # the name it had
+
+
+def test_hostile_markdown_script_reports_what_sitegen_says(tmp_path: Path) -> None:
+    """The figures of benchmarks/HOSTILE.md come from this script: its inputs reach the story
+    (the huge one as a sparse 400 MB file) and the diagnostics it reports are sitegen's."""
+    hostile = _script("hostile_markdown")
+    (tmp_path / "huge").mkdir()
+    (tmp_path / "deep").mkdir()
+    src = hostile.site_with(hostile.INPUTS["huge-story-400MB"], tmp_path / "huge")
+    story = src / "content/stories/stress.md"
+    assert story.stat().st_size == hostile.HUGE and story.stat().st_blocks * 512 < 1_000_000
+    sitegen = str(Path(sys.executable).with_name("sitegen"))
+    seconds, kib, said = hostile.once(sitegen, src, limit=120)
+    assert said == "size" and seconds is not None and kib is not None
+    deep = hostile.site_with(hostile.INPUTS["deep-list-6KB"], tmp_path / "deep")
+    assert hostile.once(sitegen, deep, limit=120)[2] == "size"
