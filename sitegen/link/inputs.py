@@ -34,9 +34,9 @@ def read(item: Input) -> None:
         found.add(item)
 
 
-def current() -> set[Input] | None:
-    """The inputs being recorded, for owners that record on a hot path (add to it if set)."""
-    return _get_reading()
+# The inputs being recorded, for owners that record on a hot path (add to it if set). The
+# context variable's own `get`: a Python wrapper cost 0.25 s of a national 0.25 build (1M calls).
+current: Callable[[], set[Input] | None] = _get_reading
 
 
 def read_all(items: Iterable[Input]) -> None:
@@ -55,6 +55,18 @@ def recording() -> Iterator[set[Input]]:
         yield found
     finally:
         _reading.reset(token)
+
+
+def collect(fn: Callable[[], Any]) -> tuple[Any, frozenset[Input]]:
+    """`fn()` and the inputs it read, as `recording` does (without a generator's cost: the
+    memoised values of a build call it 135,000 times)."""
+    found: set[Input] = set()
+    token = _reading.set(found)
+    try:
+        value = fn()
+    finally:
+        _reading.reset(token)
+    return value, frozenset(found)
 
 
 @contextlib.contextmanager

@@ -14,13 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sitegen.link.inputs import DERIVED, Derived, Input, current, read, recording, unrecorded
-
-
-def _compute(fn: Callable[[], Any]) -> tuple[Any, frozenset[Input]]:
-    with recording() as found:
-        value = fn()
-    return value, frozenset(found)
+from sitegen.link.inputs import DERIVED, Derived, Input, collect, current, read, unrecorded
 
 
 def _memos(owner: Any) -> dict[Any, tuple[Any, frozenset[Input]]]:
@@ -52,10 +46,14 @@ class memo_property:  # noqa: N801 - used like `property`
         if owner is None:
             return self
         try:
-            entry = owner.__dict__["_memos"][self.name]
+            value, read_by_it = owner.__dict__["_memos"][self.name]
         except KeyError:
-            entry = _memos(owner)[self.name] = _compute(lambda: self.fn(owner))
-        return _hand_out(entry)
+            value, read_by_it = _memos(owner)[self.name] = collect(lambda: self.fn(owner))
+        if read_by_it:  # _hand_out inlined: the views read 228,000 of these in a national 0.25 build
+            found = current()
+            if found is not None:
+                found.update(read_by_it)
+        return value
 
 
 def forget(owner: Any) -> None:
@@ -72,7 +70,7 @@ def memo(fn: Callable[..., Any]) -> Callable[..., Any]:
         table = _memos(owner)
         entry = table.get((name, args))
         if entry is None:
-            entry = table[(name, args)] = _compute(lambda: fn(owner, *args))
+            entry = table[(name, args)] = collect(lambda: fn(owner, *args))
         return _hand_out(entry)
 
     method.__doc__, method.__name__ = fn.__doc__, name

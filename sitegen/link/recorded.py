@@ -51,6 +51,14 @@ class SiteRecord:
             found.add(self._input)
         return self._record.data
 
+    def field(self, name: str) -> Any:
+        """`data.<name>`, recorded: the views' attribute door (455,000 reads in a national 0.25
+        build), one call instead of a property and a getattr."""
+        found = inputs.current()
+        if found is not None:
+            found.add(self._input)
+        return getattr(self._record.data, name)
+
     @property
     def source(self) -> SourceFile:
         return self._read().source

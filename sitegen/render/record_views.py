@@ -106,9 +106,9 @@ class RecordView:
         return self.record.data
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        if name[:1] == "_":
             raise AttributeError(name)
-        return getattr(self.record.data, name)
+        return self.record.field(name)
 
     @memo_property
     def edit_url(self) -> str | None:
