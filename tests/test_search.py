@@ -24,7 +24,7 @@ from conftest import broken_links, build_ok, copy_site, parse_html
 
 from sitegen.build import build
 from sitegen.render.name_keys import name_key
-from sitegen.write import search
+from sitegen.write import search, search_shards
 from sitegen.write.writer import work_area
 
 BASE = "/volunteer/"  # the small fixture's base path
@@ -411,3 +411,43 @@ def test_chinese_phrases_and_name_keys_find_the_pages(served: str, built: Path, 
         for url in urls:  # every page found holds the query as written
             html = (built / url[len(BASE) :] / "index.html").read_text(encoding="utf-8")
             assert name.removeprefix("key ") in html, (name, url)
+
+
+# --- A split index (sitegen/write/search_shards.py) -----------------------------------------
+
+
+def test_a_large_index_is_split_and_a_build_reindexes_only_the_shards_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_shards, "SHARD_PAGES", 4)
+    src = search_site(tmp_path)
+    out = tmp_path / "out"
+    first = build_ok(src, out)
+    assert first.search_index is not None and first.search_index.shards_kept == 0
+    listing = json.loads((out / "pagefind" / search_shards.LIST_FILE).read_text(encoding="utf-8"))
+    folders = listing["bundles"]
+    assert "shard-stories/" in folders and any(f.startswith("shard-projects") for f in folders)
+    urls = set()
+    for bundle in [out / "pagefind", *(out / "pagefind" / f for f in folders)]:
+        assert (bundle / "pagefind-entry.json").is_file()
+        for path in (bundle / "fragment").iterdir():
+            urls.add(json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])["url"])
+    assert urls == marked_pages(out)  # every marked page in exactly the bundles listed
+    assert first.search_index.pages == len(urls)
+
+    projects = {f: tree_digest(out / "pagefind" / f) for f in folders if f.startswith("shard-projects")}
+    story = src / "content/stories/liushou.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n孩子们在课堂上画出了自己的梦想。\n", encoding="utf-8")
+    second = build_ok(src, out)
+    assert second.search_index is not None and not second.search_index.reused
+    assert 0 < second.search_index.shards_kept <= len(folders)  # the stories' shard is made again
+    assert {f: tree_digest(out / "pagefind" / f) for f in projects} == projects  # the same files, not re-made
+    stories = out / "pagefind/shard-stories"
+    assert b"\xe6\xa2\xa6" in b"".join(gzip.decompress(p.read_bytes()) for p in (stories / "fragment").iterdir())  # 梦
+
+    clean = tmp_path / "clean"
+    build_ok(copy_site_from(src, tmp_path / "copy"), clean)
+    assert {k: v for k, (v, _) in tree_digest(clean / "pagefind").items()} == {k: v for k, (v, _) in tree_digest(out / "pagefind").items()}
+
+
+def copy_site_from(src: Path, target: Path) -> Path:
+    shutil.copytree(src, target, ignore=shutil.ignore_patterns(".sitegen-cache", "output"))
+    return target

@@ -7,7 +7,9 @@ knows about it but build.py, which hands the step to the writer. Only the extend
 module `pagefind_bin_extended`) segments Chinese; the plain binary finds nothing for 留守儿童.
 
 When no HTML file differs from the previous output's and that output has an index made by the
-same Pagefind version, the previous index is carried over (hard links) instead of rebuilt.
+same Pagefind version, the previous index is carried over (hard links) instead of rebuilt. A
+large site's index is split into shards (search_shards.py): then only the shards whose pages
+changed are indexed again, the others carried over the same way.
 
 **Characters, not words.** Pagefind's indexer segments Chinese with its own dictionary (西湖|区)
 while the browser segments a query with Intl.Segmenter (缙|云|县, 马拉|松), and Pagefind matches
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from sitegen.write import tree
+from sitegen.write import search_shards, tree
 from sitegen.write.changes import Changes, merge, tree_diff
 
 __all__ = ["BUNDLE", "CONFIG_FILES", "IndexResult", "SearchIndexError", "SearchStep", "executable", "index_site"]
@@ -80,6 +82,7 @@ class IndexResult:
     pages: int
     seconds: float
     stale: bool = False
+    shards_kept: int = 0  # shards of a split index carried over unchanged (search_shards.py)
 
 
 class SearchStep:
@@ -160,26 +163,63 @@ def index_site(site: Path, previous: Path | None = None, stale_ok: bool = False)
         except OSError as exc:
             raise SearchIndexError(f"无法沿用上次的搜索索引：{exc.strerror or exc}") from exc
         return IndexResult(True, _page_count(site), time.perf_counter() - started, stale=not same)
-    _run_pagefind(site)
-    return IndexResult(False, _page_count(site), time.perf_counter() - started)
+    kept = _index_shards(site, previous if previous is not None and _by_this_pagefind(previous) else None)
+    return IndexResult(False, _page_count(site), time.perf_counter() - started, shards_kept=kept)
 
 
-def _run_pagefind(site: Path) -> None:
-    # inside the staged tree: gone with it if this process dies, and ignored by the dev server
-    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=site) as copy:
-        _copy_for_indexing(site, Path(copy))
-        _pagefind(Path(copy), site / BUNDLE)
-
-
-def _copy_for_indexing(site: Path, copy: Path) -> None:
-    """The pages Pagefind indexes (those marked data-pagefind-body, or all when none is), with
-    their Han characters apart (see the module docstring), at the same paths under `copy`."""
+def _index_shards(site: Path, previous: Path | None) -> int:
+    """Index `site`'s pages shard by shard (search_shards.py), carrying over from `previous`
+    each shard whose pages are the same files; the number of shards carried over."""
     pages = {rel: (site / rel).read_bytes() for rel in _html_files(site)}
-    marked = {rel: data for rel, data in pages.items() if _BODY_MARK in data}
-    for rel, data in (marked or pages).items():
-        target = copy / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(characters_apart(data.decode("utf-8", errors="replace")), encoding="utf-8")
+    marked = {rel: data for rel, data in pages.items() if _BODY_MARK in data} or pages
+    shards = search_shards.plan(marked)
+    before = search_shards.read_digests(previous / BUNDLE) if previous is not None and not (previous / BUNDLE / STALE).exists() else {}
+    kept = 0
+    # inside the staged tree: gone with it if this process dies, and ignored by the dev server
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=site) as work:
+        made = Path(work) / "bundles"
+        for number, (name, members) in enumerate(sorted(shards.items())):
+            bundle = made / str(number)
+            if previous is not None and before.get(name) == search_shards.digest(members) and _same_files(site, previous, members):
+                _carry_over(previous / BUNDLE / search_shards.folder(name), bundle)
+                kept += 1
+                continue
+            copy = Path(work) / "pages" / str(number)
+            for rel in members:
+                target = copy / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(characters_apart(marked[rel].decode("utf-8", errors="replace")), encoding="utf-8")
+            _pagefind(copy, bundle)
+            shutil.rmtree(copy)
+        for number, name in enumerate(sorted(shards)):
+            os.rename(made / str(number), site / BUNDLE / search_shards.folder(name) if name else site / BUNDLE)
+    (site / BUNDLE / search_shards.LIST_FILE).write_bytes(search_shards.listing(shards))
+    return kept
+
+
+def _same_files(site: Path, previous: Path, pages: list[str]) -> bool:
+    for rel in pages:
+        new, old = site / rel, previous / rel
+        try:
+            if not (os.path.samefile(new, old) or filecmp.cmp(new, old, shallow=False)):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _carry_over(source: Path, target: Path) -> None:
+    """A shard's bundle as the previous index had it (hard links); the main bundle without the
+    other shards' folders and the list."""
+    def others(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) != source:
+            return []
+        return [n for n in names if n.startswith(search_shards.PREFIX) or n == search_shards.LIST_FILE]
+
+    try:
+        shutil.copytree(source, target, symlinks=True, copy_function=tree.link, ignore=others)
+    except OSError as exc:
+        raise SearchIndexError(f"无法沿用上次的搜索索引：{exc.strerror or exc}") from exc
 
 
 def _pagefind(site: Path, bundle: Path) -> None:
@@ -232,17 +272,26 @@ def _by_this_pagefind(site: Path) -> bool:
 
 
 def _entry(site: Path) -> dict | None:
+    return _bundle_entry(site / BUNDLE)
+
+
+def _bundle_entry(bundle: Path) -> dict | None:
     try:
-        data = json.loads((site / BUNDLE / ENTRY).read_text(encoding="utf-8"))
+        data = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
 
 
 def _page_count(site: Path) -> int:
-    entry = _entry(site) or {}
-    languages = entry.get("languages") or {}
-    return sum(int(lang.get("page_count", 0)) for lang in languages.values() if isinstance(lang, dict))
+    """Pages in the index, every shard's included."""
+    bundles = [site / BUNDLE, *(p for p in (site / BUNDLE).glob(search_shards.PREFIX + "*") if p.is_dir())]
+    count = 0
+    for bundle in bundles:
+        entry = _bundle_entry(bundle) or {}
+        languages = entry.get("languages") or {}
+        count += sum(int(lang.get("page_count", 0)) for lang in languages.values() if isinstance(lang, dict))
+    return count
 
 
 def _html_files(root: Path, skip: str | None = None) -> set[str]:

@@ -177,6 +177,25 @@ def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     site.stop()
 
 
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The demo with its search index split into shards as a national site's is (at 20 pages a
+    shard instead of 4,000; sitegen/write/search_shards.py)."""
+    from sitegen.write import search_shards
+
+    tmp = tmp_path_factory.mktemp("browser-sharded")
+    out = tmp / "out"
+    size = search_shards.SHARD_PAGES
+    search_shards.SHARD_PAGES = 20
+    try:
+        build_ok(copy_site(ROOT, tmp), out)
+    finally:
+        search_shards.SHARD_PAGES = size
+    site = _serve(_bind(out, "/"), out, "/")
+    yield site
+    site.stop()
+
+
 # Valid content that is hard to lay out on a phone: a Latin word and a URL with no break
 # opportunity, in the places where the demo only has short Chinese (titles, breadcrumbs, a menu
 # entry, a tag, a team, a website, a Markdown table).

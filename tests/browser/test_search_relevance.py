@@ -86,3 +86,23 @@ def test_every_association_comes_first_for_its_place_short_and_full_name(open_ta
                 wrong.append(f"{name!r}: expected {a['url']} first, found {found[:3]}")
     assert not wrong, "\n".join(wrong)
     tab.assert_clean()
+
+
+def test_a_split_index_finds_what_one_index_finds(open_tab: OpenTab, demo_site: Site, sharded_site: Site) -> None:
+    """Every query of the table against the demo whose index is split into shards (merged in the
+    browser with Pagefind's mergeIndex): as many results, and the right first one wherever one
+    index has it. (Below the names and titles the order may differ: each shard scores with its
+    own word statistics.)"""
+    listing = json.loads((sharded_site.out / "pagefind/sitegen-shards.json").read_text(encoding="utf-8"))
+    assert len(listing["bundles"]) >= 3
+    one, split = open_tab("search/", **PHONE), open_tab("search/", site=sharded_site, **PHONE)
+    wrong = []
+    for _kind, query, expected in QUERIES:
+        single, merged = results_for(one, query), results_for(split, query)
+        counts = [tab.page.text_content("#search-status") for tab in (one, split)]
+        if counts[0] != counts[1]:
+            wrong.append(f"{query!r}: {counts[0]} with one index, {counts[1]} with the split one")
+        elif expected not in (None, "target") and single and single[0] in acceptable(demo_site, expected) and merged[0] != single[0]:
+            wrong.append(f"{query!r}: {single[0]} first with one index, {merged[0]} with the split one")
+    assert not wrong, "\n".join(wrong)
+    split.assert_clean()

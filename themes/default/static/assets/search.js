@@ -58,10 +58,21 @@
 
   // --- searching ------------------------------------------------------------------------------
 
+  /* Pagefind's API with every shard of a large site's index merged in (sitegen/write/search_shards.py:
+     the list names the shards' folders; a site with one bundle lists none). */
   function load() {
     if (!pagefind) {
-      pagefind = import(root.getAttribute("data-bundle-path") + "pagefind.js").then(function (api) {
-        return api.options({ baseUrl: root.getAttribute("data-base-url"), excerptLength: 48 }).then(function () {
+      var bundle = root.getAttribute("data-bundle-path");
+      var options = { baseUrl: root.getAttribute("data-base-url"), excerptLength: 48 };
+      pagefind = import(bundle + "pagefind.js").then(function (api) {
+        return Promise.all([
+          api.options(options),
+          fetch(bundle + "sitegen-shards.json").then(function (answer) { return answer.ok ? answer.json() : {}; }),
+        ]).then(function (done) {
+          return Promise.all((done[1].bundles || []).map(function (folder) {
+            return api.mergeIndex(bundle + folder, { baseUrl: options.baseUrl, excerptLength: options.excerptLength });
+          }));
+        }).then(function () {
           return api;
         });
       });
