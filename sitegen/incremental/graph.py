@@ -39,7 +39,8 @@ class Graph:
         self.stamp = stamp
         self.entries: dict[str, Entry] = {}
         self.known: dict[Input, str] = {}  # fingerprint of every input, as the outputs read it
-        self._unchanged: dict[Input, bool] = {}
+        self._changed: set[Input] = set()
+        self._changed_on: Fingerprints | None = None
 
     @classmethod
     def load(cls, cache: Cache, key: str) -> Graph:
@@ -65,16 +66,19 @@ class Graph:
 
     # --- asking -------------------------------------------------------------------------------
 
-    def unchanged(self, item: Input, fingerprints: Fingerprints) -> bool:
-        known = self._unchanged.get(item)
-        if known is None:
-            known = self._unchanged[item] = fingerprints(item) == self.known.get(item)
-        return known
+    def changed(self, fingerprints: Fingerprints) -> set[Input]:
+        """The recorded inputs whose fingerprint on the site of `fingerprints` is another, each
+        fingerprinted once. (Asking per output and input cost 7 s of a national story edit:
+        35,000 outputs read 1.4 million inputs; a set test per output costs almost nothing.)"""
+        if self._changed_on is not fingerprints:
+            self._changed = {item for item, value in self.known.items() if fingerprints(item) != value}
+            self._changed_on = fingerprints
+        return self._changed
 
     def kept(self, route: str, out: Path, fingerprints: Fingerprints) -> Entry | None:
         """The previous output of `route` if it is still right: same inputs, file untouched."""
         entry = self.entries.get(route)
-        if entry is None or not all(self.unchanged(item, fingerprints) for item in entry.inputs):
+        if entry is None or not entry.inputs.isdisjoint(self.changed(fingerprints)) or not entry.inputs <= self.known.keys():
             return None
         try:
             st = os.stat(out / urls.output_file(route))
@@ -88,7 +92,8 @@ class Graph:
 
     def stale(self, fingerprints: Fingerprints) -> set[str]:
         """The routes with an input whose fingerprint changed on the site of `fingerprints`."""
-        return {route for route, entry in self.entries.items() if not all(self.unchanged(i, fingerprints) for i in entry.inputs)}
+        changed = self.changed(fingerprints)
+        return {route for route, entry in self.entries.items() if not entry.inputs.isdisjoint(changed)}
 
     # --- recording a build --------------------------------------------------------------------
 
@@ -126,7 +131,7 @@ class Graph:
             for item in entry.inputs:
                 index.setdefault(item, len(index))
         outputs = {
-            route: [entry.size, entry.mtime_ns, sorted(index[item] for item in entry.inputs)]
+            route: [entry.size, entry.mtime_ns, list(map(index.__getitem__, entry.inputs))]  # unsorted: 1 s at national scale
             for route, entry in sorted(self.entries.items())
         }
         data = {"inputs": [item.to_json() for item in index], "fingerprints": [self.known[item] for item in index], "outputs": outputs}
