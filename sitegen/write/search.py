@@ -35,7 +35,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -197,7 +197,8 @@ def _index_shards(site: Path, previous: Path | None) -> int:
     return kept
 
 
-def _same_files(site: Path, previous: Path, pages: list[str]) -> bool:
+def _same_files(site: Path, previous: Path, pages: Iterable[str]) -> bool:
+    """Every page of `pages` is the same file (or the same bytes) in `site` and `previous`."""
     for rel in pages:
         new, old = site / rel, previous / rel
         try:
@@ -311,13 +312,4 @@ def _reusable(site: Path, previous: Path) -> bool:
     if not _by_this_pagefind(previous):
         return False
     pages = _html_files(site)
-    if pages != _html_files(previous, skip=BUNDLE):
-        return False
-    for rel in pages:
-        new, old = site / rel, previous / rel
-        try:
-            if not (os.path.samefile(new, old) or filecmp.cmp(new, old, shallow=False)):
-                return False
-        except OSError:
-            return False
-    return True
+    return pages == _html_files(previous, skip=BUNDLE) and _same_files(site, previous, pages)
