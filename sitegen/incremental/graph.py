@@ -78,7 +78,7 @@ class Graph:
     def kept(self, route: str, out: Path, fingerprints: Fingerprints) -> Entry | None:
         """The previous output of `route` if it is still right: same inputs, file untouched."""
         entry = self.entries.get(route)
-        if entry is None or not entry.inputs.isdisjoint(self.changed(fingerprints)) or not entry.inputs <= self.known.keys():
+        if entry is None or not entry.inputs.isdisjoint(self.changed(fingerprints)):  # every entry's inputs are in `known`
             return None
         try:
             st = os.stat(out / urls.output_file(route))
