@@ -60,3 +60,22 @@ def test_derived_values_stand_for_what_they_read(site: Site) -> None:
     assert found == {Derived("test-count")}
     fingerprints = Fingerprints(site, views=owner)
     assert fingerprints(Derived("test-count")) == Fingerprints(site, views=Owner(site))(Derived("test-count"))
+
+
+def test_a_derived_value_is_computed_again_only_when_what_it_read_changed(site: Site, tmp_path) -> None:
+    from sitegen.incremental.graph import Graph
+    from sitegen.incremental.store import Cache
+
+    first, item = Fingerprints(site, views=Owner(site)), Derived("test-count")
+    cache = Cache(tmp_path)
+    graph = Graph(cache.stamp("graph.json", "key")).rebuilt([("/a/", frozenset({item}))], first)
+    assert KindList("story") in graph.reads[item] and RecordInput("story", site.stories[0].key) in graph.known
+    graph.save(cache)
+    loaded = Graph.load(cache, "key")
+    assert loaded.reads == graph.reads and loaded.known == graph.known
+
+    unchanged = Owner(site)
+    assert Fingerprints(site, views=unchanged, previous=loaded)(item) == first(item) and unchanged.calls == 0
+    loaded.known[RecordInput("story", site.stories[0].key)] = "another text"  # that story was edited since
+    edited = Owner(site)
+    assert Fingerprints(site, views=edited, previous=loaded)(item) == first(item) and edited.calls == 1

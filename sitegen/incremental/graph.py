@@ -39,6 +39,7 @@ class Graph:
         self.stamp = stamp
         self.entries: dict[str, Entry] = {}
         self.known: dict[Input, str] = {}  # fingerprint of every input, as the outputs read it
+        self.reads: dict[Input, frozenset[Input]] = {}  # derived value -> what computing it read
         self._changed: set[Input] = set()
         self._changed_on: Fingerprints | None = None
 
@@ -59,6 +60,10 @@ class Graph:
         for item, fp in zip(inputs, fingerprints, strict=True):
             if item is not None:
                 self.known[item] = fp
+        for at, indexes in data.get("reads", {}).items():
+            item, read = inputs[int(at)], [inputs[i] for i in indexes]
+            if item is not None and all(r is not None for r in read):
+                self.reads[item] = frozenset(read)  # type: ignore[arg-type]
         for route, (size, mtime_ns, indexes) in data["outputs"].items():
             read = [inputs[i] for i in indexes]
             if all(item is not None for item in read):  # an input of another sitegen: remake
@@ -112,7 +117,25 @@ class Graph:
                     known[item] = value
             if failed.isdisjoint(inputs):
                 graph.entries[route] = Entry(inputs)
+        graph._keep_reads(fingerprints)
         return graph
+
+    def _keep_reads(self, fingerprints: Fingerprints) -> None:
+        """Keep what each recorded derived value read, with those inputs' fingerprints (they
+        decide next time whether the value must be computed again); a value whose reads are
+        unknown or cannot all be fingerprinted is simply computed again."""
+        todo = [item for item in self.known if item in fingerprints.reads]
+        while todo:
+            item = todo.pop()
+            reads = fingerprints.reads[item]
+            values = {read: fingerprints(read) for read in reads if read not in self.known}
+            if any(value is None for value in values.values()):
+                continue
+            self.reads[item] = reads
+            for read, value in values.items():
+                self.known[read] = value  # type: ignore[assignment]
+                if read in fingerprints.reads and read not in self.reads:
+                    todo.append(read)
 
     def note_written(self, out: Path) -> None:
         """Remember size and mtime of each output file now in OUT."""
@@ -130,11 +153,15 @@ class Graph:
         for entry in self.entries.values():
             for item in entry.inputs:
                 index.setdefault(item, len(index))
+        for item, reads in self.reads.items():
+            for read in (item, *reads):
+                index.setdefault(read, len(index))
         outputs = {
             route: [entry.size, entry.mtime_ns, list(map(index.__getitem__, entry.inputs))]  # unsorted: 1 s at national scale
             for route, entry in sorted(self.entries.items())
         }
-        data = {"inputs": [item.to_json() for item in index], "fingerprints": [self.known[item] for item in index], "outputs": outputs}
+        reads = {index[item]: [index[read] for read in reads] for item, reads in self.reads.items()}
+        data = {"inputs": [item.to_json() for item in index], "fingerprints": [self.known[item] for item in index], "outputs": outputs, "reads": reads}
         cache.save(GRAPH, self.stamp, data)
 
     def __contains__(self, route: object) -> bool:

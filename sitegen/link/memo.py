@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sitegen.link.inputs import DERIVED, Derived, Input, collect, current, read, unrecorded
+from sitegen.link.inputs import CONFIG, DERIVED, Derived, Input, collect, current, read
 
 
 def _memos(owner: Any) -> dict[Any, tuple[Any, frozenset[Input]]]:
@@ -80,15 +80,17 @@ def memo(fn: Callable[..., Any]) -> Callable[..., Any]:
 def derived(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A memoised method `f(self, arg="")` whose value stands for everything it read: reading
     it records `Derived(name, arg)`, fingerprinted by a digest of the value. The evaluation
-    reads every record, but a story edit that leaves it unchanged must not touch its pages."""
+    reads every record, but a story edit that leaves it unchanged must not touch its pages.
+    What the computation read is kept (`derived_reads`): the next build fingerprints the value
+    again only when one of those inputs changed (inputs.Derived)."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         def method(owner: Any, arg: str = "") -> Any:
             table = _memos(owner)
             entry = table.get((name, arg))
             if entry is None:
-                with unrecorded():
-                    entry = table[(name, arg)] = (fn(owner, arg) if arg else fn(owner), frozenset())
+                value, reads = collect(lambda: fn(owner, arg) if arg else fn(owner))
+                entry = table[(name, arg)] = (value, reads | {CONFIG})  # the config is read unrecorded
             read(Derived(name, arg))
             return entry[0]
 
@@ -99,3 +101,7 @@ def derived(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return wrap
 
 
+def derived_reads(owner: Any, item: Derived) -> frozenset[Input] | None:
+    """What the derived value `item` read when `owner` computed it (None: not computed)."""
+    entry = owner.__dict__.get("_memos", {}).get((item.name, item.arg))
+    return entry[1] if entry is not None else None

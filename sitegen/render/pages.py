@@ -262,7 +262,7 @@ def render_pages(
     With `workers` > 1 the outputs are made in forked processes; the result is the same.
     """
     renderer = PageRenderer(site, views)
-    fingerprints = Fingerprints(site, renderer.env, views.images, views)
+    fingerprints = Fingerprints(site, renderer.env, views.images, views, reuse.previous if reuse is not None else None)
     jobs = plan(site, views, sitemap_limits)
     fingerprints.routes = tuple(job.route for job in jobs if job.in_sitemap)
     result = RenderedPages([], [], fingerprints)

@@ -202,11 +202,13 @@ class Views:
     @property
     @derived("evaluation")
     def evaluation(self) -> evaluation.EvaluationReport:
-        return evaluation.evaluate(self.site)
+        return evaluation.evaluate(self.site, self.scorecard)
 
     @derived("scorecard")
     def scorecard(self, region: str) -> evaluation.Scorecard | None:
-        return self.evaluation.scorecard(region)
+        """One association's scorecard, computed from its own records only: a story edit
+        computes its association's again, not the whole evaluation."""
+        return evaluation.scorecard(self.site, region) if evaluation.is_evaluated(self.site, region) else None
 
     def scorecards(self, summary: evaluation.Summary) -> list[tuple[AssociationView, evaluation.Scorecard]]:
         """An area's scorecards in directory order (never ranked by score)."""
