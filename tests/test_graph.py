@@ -67,3 +67,35 @@ def test_a_hostile_graph_means_everything_is_made_again(tmp_path: Path) -> None:
     saved["data"] = {"inputs": "nonsense"}
     path.write_text(json.dumps(saved), encoding="utf-8")
     assert build_ok(src, out).reused == 0
+
+
+def test_a_rebuilt_graph_keeps_the_saved_places_of_kept_outputs_and_renumbers_when_mostly_unread(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    a, b, c = RecordInput("story", "a"), RecordInput("story", "b"), RecordInput("story", "c")
+    values = {a: "1", b: "2", c: "3"}
+
+    class Answers:  # what a build's Fingerprints answers, without a site
+        reads: dict = {}
+
+        def __call__(self, item: RecordInput) -> str | None:
+            return values.get(item)
+
+    fingerprints = Answers()
+    first = Graph(cache.stamp(GRAPH, "k")).rebuilt([("x/", frozenset({a, b})), ("y/", frozenset({b}))], fingerprints)  # type: ignore[arg-type]
+    first.save(cache)
+    loaded = Graph.load(cache, "k")
+    kept = loaded.entries["x/"].inputs
+    second = loaded.rebuilt([("x/", kept), ("y/", frozenset({c}))], fingerprints)  # type: ignore[arg-type]
+    assert second.entries["x/"].at == loaded.entries["x/"].at and second.entries["y/"].at is None
+    second.save(cache)
+    again = Graph.load(cache, "k")
+    assert {r: e.inputs for r, e in again.entries.items()} == {"x/": frozenset({a, b}), "y/": frozenset({c})}
+    assert again.known == {a: "1", b: "2", c: "3"}
+    many = [RecordInput("story", str(i)) for i in range(3000)]
+    values.update(dict.fromkeys(many, "4"))
+    wide = again.rebuilt([("x/", frozenset(many))], fingerprints)  # type: ignore[arg-type]
+    wide.save(cache)
+    narrow = Graph.load(cache, "k").rebuilt([("x/", frozenset({a}))], fingerprints)  # type: ignore[arg-type]
+    narrow.save(cache)
+    saved = json.loads((tmp_path / CACHE_DIR / GRAPH).read_text(encoding="utf-8"))["data"]
+    assert saved["inputs"] == [list(a)] and Graph.load(cache, "k").entries["x/"].inputs == frozenset({a})

@@ -28,13 +28,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
-import json
 import os
 import stat
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 
 from sitegen import __version__
 from sitegen.incremental.store import SNAPSHOT, Cache
@@ -87,7 +88,7 @@ class Snapshot:
             "pages": pages,
             "diagnostics": [_diagnostic(d) for d in diagnostics],
         }
-        self.cache.write(SNAPSHOT, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        self.cache.write(SNAPSHOT, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
 
 
 def take(src: Path, out: Path, options: str) -> Snapshot:
@@ -207,7 +208,7 @@ def _digest(root: Path, entry: Entry, known: tuple[Entry, str] | None) -> str:
 
 def _load(raw: bytes | None, key: str) -> dict | None:
     try:
-        data = json.loads(raw) if raw is not None else None
+        data = orjson.loads(raw) if raw is not None else None
     except ValueError:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:

@@ -35,6 +35,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from sitegen import __version__
 
 CACHE_DIR = ".sitegen-cache"
@@ -103,7 +105,7 @@ class Cache:
         """The data saved in `part` under `stamp`, or None (no part, another stamp, unreadable)."""
         raw = self.read(part)
         try:
-            saved = json.loads(raw) if raw is not None else None
+            saved = orjson.loads(raw) if raw is not None else None
         except ValueError:
             return None
         if not isinstance(saved, dict) or saved.get("stamp") != stamp:
@@ -111,8 +113,7 @@ class Cache:
         return saved.get("data")
 
     def save(self, part: str, stamp: str, data: Any) -> None:
-        text = json.dumps({"stamp": stamp, "data": data}, ensure_ascii=False, separators=(",", ":"))
-        self.write(part, text.encode("utf-8"))
+        self.write(part, orjson.dumps({"stamp": stamp, "data": data}, option=orjson.OPT_NON_STR_KEYS))
 
     def prune(self) -> None:
         """Remove what the layout does not name, and the image variants this build did not use."""
