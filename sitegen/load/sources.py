@@ -5,6 +5,7 @@ Stage one of the pipeline. Produces `SourceFile` values; knows nothing about fie
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +57,10 @@ def read_bounded(path: Path) -> tuple[bytes | None, list[Diagnostic]]:
     the file's size is checked first, and a file that grows meanwhile is cut at the limit + 1
     byte, so a 400 MB story costs a system call, not 400 MB of memory."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [too_large(path, size)]
-        with path.open("rb") as file:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return None, [too_large(path, size)]
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [error(path, 1, 1, "encoding", f"无法读取文件（{exc.strerror}），请检查文件权限")]
@@ -119,10 +120,12 @@ def discover(src: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
             continue
         # resolving every path costs a system call per folder level; only links can lead out
         inside = directory.resolve().is_relative_to(root)
-        for path in sorted(directory.iterdir(), key=lambda p: p.name):  # Path order, without its cost
-            if path.name.startswith(".") or not path.is_file():
+        with os.scandir(directory) as listing:  # its entries know file and link without a stat
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        for entry in entries:
+            if not entry.is_file():
                 continue
-            found, problems = _read(src, root, path, kind, inside)
+            found, problems = _read(src, root, directory / entry.name, kind, inside and not entry.is_symlink(), f"content/{folder}/{entry.name}")
             diagnostics.extend(problems)
             if found is not None:
                 files.append(found)
@@ -137,12 +140,15 @@ def source_of(src: Path, path: Path) -> tuple[SourceFile | None, list[Diagnostic
     if kind is None or path.name.startswith(".") or not path.is_file():
         return None
     root = src.resolve()
-    return _read(src, root, path, kind, parent.resolve().is_relative_to(root))
+    return _read(src, root, path, kind, parent.resolve().is_relative_to(root) and not path.is_symlink())
 
 
-def _read(src: Path, root: Path, path: Path, kind: str, inside: bool) -> tuple[SourceFile | None, list[Diagnostic]]:
+def _read(src: Path, root: Path, path: Path, kind: str, inside: bool, rel: str | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """`inside`: the file is no link and its folder is inside SRC (else it is resolved here);
+    `rel`: its path from SRC when the caller knows it (pathlib's relative_to costs 0.3 s a
+    national build)."""
     suffix = KINDS[kind][1]
-    if not (inside and not path.is_symlink()) and not path.resolve().is_relative_to(root):
+    if not inside and not path.resolve().is_relative_to(root):
         return None, [error(path, 1, 1, "file-name", "这是指向站点目录之外的符号链接，不会被读取；请把文件本身放进 content/")]
     if path.suffix != suffix:
         return None, [
@@ -160,7 +166,7 @@ def _read(src: Path, root: Path, path: Path, kind: str, inside: bool) -> tuple[S
     text, problems = decode(data, path)
     if text is None:
         return None, problems
-    return SourceFile(path, path.relative_to(src).as_posix(), kind, path.stem, text), problems
+    return SourceFile(path, rel or path.relative_to(src).as_posix(), kind, path.stem, text), problems
 
 
 def split_front_matter(source: SourceFile) -> tuple[FrontMatter | None, list[Diagnostic]]:
