@@ -115,6 +115,8 @@ def _blank(chars: list[str], start: int, end: int) -> None:
 
 def _mask_code(text: str) -> str:
     """Blank out fenced code, indented code blocks and inline code spans."""
+    if "`" not in text and "~" not in text and "\t" not in text and "    " not in text:
+        return text  # no fence, no code span, no line indented by four columns: nothing to blank
     chars = list(text)
     for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
         _blank(chars, m.start(), m.end())
