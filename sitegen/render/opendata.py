@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from sitegen.domain import evaluation
@@ -165,13 +165,20 @@ PROJECT_COLUMNS = [
 ]  # fmt: skip
 
 
-def projects_csv(site: Site) -> bytes:
+def association_names(site: Site) -> dict[str, str]:
+    """Region -> name of every association: all the project tables show of their hosts."""
+    return {region: record.data.name for region, record in site.associations.items()}
+
+
+def projects_csv(site: Site, names: Mapping[str, str] | None = None) -> bytes:
+    """`names`: association_names(site), memoised by the caller (a build reads it as one
+    derived value, so an association edit that keeps every name leaves the file alone)."""
+    names = association_names(site) if names is None else names
     rows = []
     for item in project_records(site):
-        host = site.associations.get(item["association"])
         brand = site.config.brands.get(item["brand"])
         rows.append([
-            item["slug"], item["title"], item["association"], host.data.name if host else None,
+            item["slug"], item["title"], item["association"], names.get(item["association"]),
             item["brand"], brand.name if brand else None, "、".join(item["targets"]), item["summary"],
             item["started"], item["status"], item["regular"], item["schedule"], item["volunteers"],
             item["service_hours"], item["beneficiaries"], "、".join(item["funding"]),
@@ -266,16 +273,20 @@ def evaluation_rows(report: evaluation.EvaluationReport, site: Site) -> tuple[li
     return header, rows
 
 
-def data_makers(site: Site, evaluated: Callable[[], evaluation.EvaluationReport]) -> dict[str, Callable[[], bytes]]:
-    """Route -> maker of every open-data file; `evaluated` gives the evaluation the pages show.
-    (What each file reads is recorded while it is made: see link/inputs.py.)"""
+def data_makers(
+    site: Site, evaluated: Callable[[], evaluation.EvaluationReport], names: Callable[[], Mapping[str, str]] | None = None
+) -> dict[str, Callable[[], bytes]]:
+    """Route -> maker of every open-data file; `evaluated` gives the evaluation the pages show,
+    `names` the association names (association_names). (What each file reads is recorded
+    while it is made: see link/inputs.py.)"""
+    names = names or (lambda: association_names(site))
     return {
         urls.data_file("associations.json"): lambda: dumps(association_records(site)),
         urls.data_file("associations.csv"): lambda: associations_csv(site),
         urls.data_file("associations.xlsx"): lambda: spreadsheets.associations_xlsx(site, association_level),
         urls.data_file("projects.json"): lambda: dumps(project_records(site)),
-        urls.data_file("projects.csv"): lambda: projects_csv(site),
-        urls.data_file("projects.xlsx"): lambda: spreadsheets.projects_xlsx(site),
+        urls.data_file("projects.csv"): lambda: projects_csv(site, names()),
+        urls.data_file("projects.xlsx"): lambda: spreadsheets.projects_xlsx(site, names()),
         urls.data_file("coverage.json"): lambda: coverage_json(site.coverage),
         urls.data_file("coverage.csv"): lambda: coverage_csv(site.coverage),
         urls.data_file("coverage.xlsx"): lambda: spreadsheets.coverage_xlsx(site.coverage, *coverage_rows(site.coverage)),

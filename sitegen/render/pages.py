@@ -89,7 +89,7 @@ def plan(site: Site, views: Views, sitemap_limits: sitemap.SitemapLimits = sitem
     jobs.append(Job(urls.FEED, "feed.xml", lambda: _feed(site, views), in_sitemap=False))
     jobs += _sitemaps(in_sitemap, config.base_url, sitemap_limits)
     jobs.append(Job(urls.ROBOTS, "robots.txt", in_sitemap=False))
-    for route, make in opendata.data_makers(site, lambda: views.evaluation).items():
+    for route, make in opendata.data_makers(site, lambda: views.evaluation, lambda: views.association_names).items():
         jobs.append(Job(route, make=make, in_sitemap=False))
     return jobs
 
@@ -275,7 +275,10 @@ def render_pages(
         artifact = Artifact(job.route, reuse.out / urls.output_file(job.route), kept.inputs)
         result.files.append(artifact)
         result.reused += artifact.is_page
-    made = fork_map(lambda job: make(renderer, job), todo, workers, progress)
+    # A data file can take seconds (a workbook of every association): a few of them are worth
+    # the workers that a few pages are not.
+    heavy = 2 if any(job.make is not None for job in todo) else None
+    made = fork_map(lambda job: make(renderer, job), todo, workers, progress, min_items=heavy)
     failures: dict[tuple[str, int], list[Diagnostic]] = {}
     for job, (output, found) in zip(todo, made, strict=True):
         if isinstance(output, Diagnostic):

@@ -8,7 +8,7 @@ has no use for (place name, level, parent, URL) come after the data columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -90,7 +90,8 @@ def ledger_tables(site: Site | None, config: SiteConfig, level_of: LevelOf | Non
     return tables
 
 
-def project_table(site: Site | None, config: SiteConfig) -> Table:
+def project_table(site: Site | None, config: SiteConfig, names: Mapping[str, str] | None = None) -> Table:
+    """The projects sheet; `names`: region -> association name (opendata.association_names)."""
     vocabularies = ledger.vocabularies(config)
     sheet = ledger.PROJECTS
     derived = [Col(h) for h in EXPORT_ONLY[sheet.name]] if site else []
@@ -99,8 +100,9 @@ def project_table(site: Site | None, config: SiteConfig) -> Table:
         record = site.projects[slug]
         item = {"slug": slug, **record.data.model_dump()}
         row = [_value(item, c, vocabularies.of(sheet, c)) for c in sheet.all_columns]
-        host = site.associations.get(record.data.association)
-        row += [host.data.name if host else None, urls.absolute(site.config.base_url, urls.project(slug))]
+        if names is None:
+            names = {region: host.data.name for region, host in site.associations.items()}
+        row += [names.get(record.data.association), urls.absolute(site.config.base_url, urls.project(slug))]
         table.rows.append(row)
     return table
 
@@ -145,8 +147,8 @@ def associations_xlsx(site: Site, level_of: LevelOf) -> bytes:
     return workbook_bytes([*ledger_tables(site, site.config, level_of), guide_table(site.config)], site.as_of)
 
 
-def projects_xlsx(site: Site) -> bytes:
-    return workbook_bytes([project_table(site, site.config), guide_table(site.config)], site.as_of)
+def projects_xlsx(site: Site, names: Mapping[str, str] | None = None) -> bytes:
+    return workbook_bytes([project_table(site, site.config, names), guide_table(site.config)], site.as_of)
 
 
 def template_xlsx(config: SiteConfig, day: date) -> bytes:

@@ -23,6 +23,7 @@ from sitegen.link import urls
 from sitegen.link.memo import derived, memo, memo_property
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
+from sitegen.render import opendata
 from sitegen.render.images import ImageSet
 from sitegen.render.record_views import (
     LEVEL_LABELS,
@@ -198,6 +199,13 @@ class Views:
     @memo_property
     def figures(self) -> Figures:
         return Figures(self.site)
+
+    @property
+    @derived("association-names")
+    def association_names(self) -> dict[str, str]:
+        """Region -> name of every association (the project tables' host column): one derived
+        value, so an association edit that keeps every name does not remake those tables."""
+        return opendata.association_names(self.site)
 
     @property
     @derived("evaluation")
