@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
-# name -> the memoised method that computes it, called on the owner of derived values (render's
-# Views) to fingerprint the value (recording.derived fills it)
-DERIVED: dict[str, Callable[[Any, str], Any]] = {}
+# name -> (owner, arg) -> (value, what computing it read), called on the owner of derived values
+# (render's Views) to fingerprint the value (memo.derived fills it)
+DERIVED: dict[str, Callable[[Any, str], tuple[Any, frozenset[Input] | None]]] = {}
 
 _reading: ContextVar[set[Input] | None] = ContextVar("sitegen_reading", default=None)
 _get_reading = _reading.get
@@ -236,15 +236,12 @@ class Derived(Input, tag="derived", fields=("name", "arg"), defaults=("",)):
     among them by the same rule)."""
 
     def fingerprint(self, world: Fingerprints) -> str:
-        from sitegen.link.memo import derived_reads
-
         before = world.previous
         reads = before.reads.get(self) if before is not None else None
         if reads is not None and self in before.known and all(world(item) == before.known.get(item) for item in reads):
             world.reads[self] = reads
             return before.known[self]
-        value = DERIVED[self.name](world.views, self.arg)
-        reads = derived_reads(world.views, self)
+        value, reads = DERIVED[self.name](world.views, self.arg)
         if reads is not None:
             world.reads[self] = reads
         return digest(canonical(value, world.canonical_memo))

@@ -95,7 +95,7 @@ def derived(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             return entry[0]
 
         method.__doc__, method.__name__ = fn.__doc__, fn.__name__
-        DERIVED[name] = method
+        DERIVED[name] = lambda owner, arg: (method(owner, arg), derived_reads(owner, Derived(name, arg)))
         return method
 
     return wrap
