@@ -101,6 +101,7 @@ def analyse(
     include_drafts: bool = False,
     as_of: date | None = None,
     cache: Cache | None = None,
+    jobs: int = 1,
 ) -> Analysis:
     """Load, validate and link the site; no rendering, nothing written (with `cache`, parsed
     records and pinyin sort keys are taken from it and saved into it)."""
@@ -114,7 +115,7 @@ def analyse(
     divisions = load_divisions()
     context = {"config": config, "divisions": divisions}
     record_cache = RecordCache(cache, context, f"{config!r}\0{src.resolve()}") if cache else None
-    loaded = load_records(src, config, divisions, record_cache)
+    loaded = load_records(src, config, divisions, record_cache, jobs)
     result.diagnostics += loaded.diagnostics
     known = cache.load(PINYIN, cache.stamp(PINYIN)) if cache else None
     pinyin.add_keys(known)
@@ -257,7 +258,7 @@ def _build(
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
     store = Cache(src)
-    analysis = analyse(src, base_url, include_drafts, cache=store)
+    analysis = analyse(src, base_url, include_drafts, cache=store, jobs=jobs)
     gc.freeze()  # the linked site lives until the end
     result = BuildResult(analysis.diagnostics, analysis.site)
     if store.distrust is not None:

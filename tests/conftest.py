@@ -60,7 +60,7 @@ def a_region(site: Site) -> str:
 def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Lower the parallel threshold so that `-j 2` really forks workers even on a small site;
     the list grows by one for every process pool started (assert on it: parallel code ran)."""
-    from sitegen.render import pool
+    from sitegen import pool
 
     monkeypatch.setattr(pool, "PARALLEL_MIN", 1)
     started: list[int] = []

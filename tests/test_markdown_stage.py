@@ -47,7 +47,7 @@ def test_a_warning_points_into_the_yaml_file_at_the_description(tmp_path: Path) 
 
 
 def test_a_parallel_render_gives_the_same_html(tmp_path: Path, monkeypatch) -> None:
-    from sitegen.render import pool
+    from sitegen import pool
 
     site = _site(copy_site("small", tmp_path))
     one, _ = render_markdown(site, jobs=1)

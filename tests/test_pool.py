@@ -1,4 +1,4 @@
-"""The one process-pool helper (sitegen/render/pool.py): same results, same order, any -j."""
+"""The one process-pool helper (sitegen/pool.py): same results, same order, any -j."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sitegen.render import pool
+from sitegen import pool
 
 
 def _square_and_pid(n: int) -> tuple[int, int]:

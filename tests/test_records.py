@@ -68,3 +68,17 @@ def test_load_records_asks_the_cache_before_parsing(tmp_path: Path) -> None:
 def test_a_missing_config_is_one_diagnostic(tmp_path: Path) -> None:
     config, problems = load_config(tmp_path)
     assert config is None and [p.code for p in problems] == ["config"]
+
+
+def test_records_parsed_in_workers_are_the_records_parsed_here(tmp_path: Path, forked: list[int]) -> None:
+    src = copy_site("small", tmp_path)
+    story = src / "content" / "stories" / "story-1.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")  # one file fails
+    config, _ = load_config(src)
+    assert config is not None
+    here = load_records(src, config, load_divisions())
+    assert not forked
+    there = load_records(src, config, load_divisions(), jobs=2)
+    assert forked, "the files were parsed in workers"
+    assert [(r.kind, r.key, r.data) for r in there.records] == [(r.kind, r.key, r.data) for r in here.records]
+    assert there.diagnostics == here.diagnostics and there.failed == here.failed and ("story", "story-1") in there.failed

@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from sitegen import pool
 from sitegen.build import build
 from sitegen.incremental.store import CACHE_DIR
-from sitegen.render import pool
 from sitegen.render.theme import packaged_theme
 from sitegen.serve.resident import Resident
 

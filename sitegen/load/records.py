@@ -33,6 +33,7 @@ from sitegen.load.sources import (
 )
 from sitegen.load.validate import field_label, validate_model
 from sitegen.load.yamlsafe import Locator, YamlResult, load_yaml
+from sitegen.pool import fork_map
 
 Content = Association | Project | Story | Page
 
@@ -109,15 +110,26 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def load_records(src: Path, config: SiteConfig, divisions: DivisionTable, cache: LoadCache | None = None) -> Loaded:
+def load_records(
+    src: Path, config: SiteConfig, divisions: DivisionTable, cache: LoadCache | None = None, jobs: int = 1
+) -> Loaded:
     """Every content record, checked; with a cache, unchanged files are not parsed again.
-    The keys of files that failed are kept, so references to them are not reported again."""
+    Files to parse are parsed in `jobs` forked processes (each file alone: YAML, the model,
+    the privacy scan), then checked here in path order. The keys of files that failed are
+    kept, so references to them are not reported again."""
     sources, diagnostics = discover(src)
     context = {"config": config, "divisions": divisions, "statics": StaticFiles(src)}
+    found = [cache.get(source) if cache is not None else None for source in sources]
+    todo = [index for index, loaded in enumerate(found) if loaded is None]
+    parsed = fork_map(lambda index: load_record(sources[index], context), todo, jobs)
+    for index, loaded in zip(todo, parsed, strict=True):
+        found[index] = loaded
+        if cache is not None:
+            cache.put(sources[index], loaded)
     records: list[Record] = []
     failed: set[tuple[str, str]] = set()
-    for source in sources:
-        record, problems, claimed = load_file(source, src, context, cache)
+    for source, loaded in zip(sources, found, strict=True):
+        record, problems, claimed = _checked(source, loaded, src, context)  # type: ignore[arg-type]
         diagnostics.extend(problems)
         if record is not None:
             records.append(record)
@@ -130,13 +142,19 @@ def load_file(
     source: SourceFile, src: Path, context: dict[str, Any], cache: LoadCache | None = None
 ) -> tuple[Record | None, list[Diagnostic], set[tuple[str, str]]]:
     """One file, checked alone: its record (None if it failed), its problems, and the
-    (kind, key) it would have had if it failed. `load_records` runs it for every file; the
+    (kind, key) it would have had if it failed. `load_records` does this for every file; the
     dev server again for the file saved. Rules across files (duplicate serials) are not here."""
     loaded = cache.get(source) if cache is not None else None
     if loaded is None:
         loaded = load_record(source, context)
         if cache is not None:
             cache.put(source, loaded)
+    return _checked(source, loaded, src, context)
+
+
+def _checked(
+    source: SourceFile, loaded: FileLoaded, src: Path, context: dict[str, Any]
+) -> tuple[Record | None, list[Diagnostic], set[tuple[str, str]]]:
     record, problems = loaded
     if record is None:
         return None, list(problems), {(source.kind, key) for key in claimed_keys(source)}

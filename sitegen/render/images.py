@@ -34,7 +34,7 @@ from sitegen.incremental.store import ImageStore
 from sitegen.link.inputs import ImageInput, read
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
-from sitegen.render.pool import fork_map
+from sitegen.pool import fork_map
 
 WIDTHS = (480, 960, 1600)
 ROUTE_DIR = "assets/img/"

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.link.recorded import SiteRecord
 from sitegen.link.site import Site
+from sitegen.pool import fork_map
 from sitegen.render.markdown_render import MarkdownRenderer
-from sitegen.render.pool import fork_map
 
 if TYPE_CHECKING:
     from sitegen.incremental.markdown_cache import MarkdownCache

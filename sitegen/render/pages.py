@@ -23,9 +23,9 @@ from sitegen.incremental.graph import Graph
 from sitegen.link import urls
 from sitegen.link.inputs import CONFIG, ROUTES, Fingerprints, Input, compact, read, recording
 from sitegen.link.site import Site
+from sitegen.pool import fork_map
 from sitegen.render import datapackage, filters, opendata, sitemap
 from sitegen.render.artifact import Artifact, Deflated
-from sitegen.render.pool import fork_map
 from sitegen.render.templates import PageRenderer, TemplateProblem, page_of
 from sitegen.render.views import Views
 
