@@ -214,22 +214,6 @@ def check(src: Path, include_drafts: bool = True) -> BuildResult:
     return result
 
 
-def build(
-    src: Path,
-    out: Path,
-    base_url: str | None = None,
-    include_drafts: bool = False,
-    progress: Progress | None = None,
-    jobs: int = 1,
-    keep_index: bool = False,
-) -> BuildResult:
-    """Build SRC into OUT. With `keep_index` (the dev server's rebuilds) an existing search
-    index is carried over even when pages changed: indexing a national site takes seconds
-    that a preview should not wait for."""
-    with _batch_collection():
-        return _build(src, out, base_url, include_drafts, progress, jobs, keep_index)
-
-
 @contextlib.contextmanager
 def _batch_collection() -> Iterator[None]:
     """A build makes millions of objects that live until it ends: the cyclic garbage collector
@@ -245,7 +229,8 @@ def _batch_collection() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _build(
+@_batch_collection()  # a context manager made with contextmanager decorates too
+def build(
     src: Path,
     out: Path,
     base_url: str | None = None,
@@ -254,6 +239,9 @@ def _build(
     jobs: int = 1,
     keep_index: bool = False,
 ) -> BuildResult:
+    """Build SRC into OUT. With `keep_index` (the dev server's rebuilds) an existing search
+    index is carried over even when pages changed: indexing a national site takes seconds
+    that a preview should not wait for."""
     started = time.perf_counter()
     progress = progress or _silent
     progress(STAGE_LOAD, 0, 0)
