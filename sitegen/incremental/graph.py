@@ -158,9 +158,8 @@ class Graph:
         it keeps its saved list of places (mapping 1.4 million inputs again cost 1 s of a
         national story edit). Inputs no output reads any more are saved with an empty
         fingerprint; once they are a fifth of all, the inputs are numbered afresh."""
-        order = list(self.order)
-        if len(order) > 1.25 * len(self.known) + 1000:
-            order = []
+        renumber = len(self.order) > 1.25 * len(self.known) + 1000
+        order = [] if renumber else list(self.order)
         index = {item: i for i, item in enumerate(order) if item is not None}
 
         def place(item: Input) -> int:
@@ -170,10 +169,9 @@ class Graph:
                 order.append(item)
             return at
 
-        fresh = not self.order or len(order) < len(self.order)
         outputs = {}
         for route, entry in sorted(self.entries.items()):
-            if entry.at is None or fresh:
+            if entry.at is None or renumber:
                 entry.at = [place(item) for item in entry.inputs]
             outputs[route] = [entry.size, entry.mtime_ns, entry.at]
         reads = {str(place(item)): [place(read) for read in reads] for item, reads in self.reads.items()}
